@@ -1,0 +1,13 @@
+import type { Config } from 'jest';
+
+const config: Config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  // Type-checking is `npm run typecheck`'s job; transpiling alone keeps the suite runnable
+  // against the oldest supported axios, whose type definitions are older.
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  restoreMocks: true,
+};
+
+export default config;

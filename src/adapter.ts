@@ -1,0 +1,81 @@
+import { AxiosError, AxiosHeaders, CanceledError, isAxiosError, isCancel } from 'axios';
+import type { AxiosAdapter, AxiosResponseTransformer, InternalAxiosRequestConfig } from 'axios';
+import { isExpiredTokenResponse } from './challenge';
+import { forCall, isAuthError } from './errors';
+import type { Session } from './session';
+import type { AuthTokens } from './tokens';
+
+/**
+ * Wraps the adapter that really sends the call. Working at this depth, after every request
+ * interceptor and before every response interceptor, is what lets a replay reuse the exact
+ * bytes already encoded, keeps user interceptors to one run per call, and reads the token at
+ * the moment the call leaves.
+ */
+export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter {
+  const { header, scheme, maxRetries } = session.options;
+  return async (config) => {
+    let sent: string | undefined;
+    let failure: AxiosError | undefined;
+    for (let replays = 0; ; replays++) {
+      const pending = failure ? session.renew(sent, failure) : session.current();
+      const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
+      sent = tokens?.accessToken;
+      if (sent) config.headers.set(header, scheme ? `${scheme} ${sent}` : sent);
+      else if (failure) config.headers.delete(header);
+      try {
+        return await send(config);
+      } catch (error) {
+        if (replays >= maxRetries || config.skipAuthRefresh || !(await shouldRefresh(session, error))) throw error;
+        failure = error as AxiosError;
+      }
+    }
+  };
+}
+
+function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
+  if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
+  const custom = session.options.shouldRefresh;
+  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error);
+}
+
+/**
+ * axios parses a response body only after the adapter returns, but a custom rule needs to read
+ * `{"error":"token_expired"}`. Parse a copy so the error the caller finally sees is parsed once.
+ */
+function withParsedData(error: AxiosError): AxiosError {
+  const { config, response } = error as AxiosError & { response: NonNullable<AxiosError['response']> };
+  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
+  let data = response.data;
+  try {
+    for (const transform of ([] as AxiosResponseTransformer[]).concat(config?.transformResponse ?? [])) {
+      data = transform.call(config!, data, headers, response.status);
+    }
+  } catch {
+    data = response.data; // a body the transforms reject is shown raw, as axios itself does when parsing is silent
+  }
+  return new AxiosError(error.message, error.code, config, error.request, { ...response, data });
+}
+
+/** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
+async function wait(pending: Promise<AuthTokens | null>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
+  const { signal, cancelToken } = config;
+  let release = () => {};
+  try {
+    return await new Promise<AuthTokens | null>((resolve, reject) => {
+      const onAbort = () => reject(new CanceledError(undefined, config));
+      const onCancel = (reason: unknown) => reject(reason);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener?.('abort', onAbort);
+      cancelToken?.subscribe(onCancel);
+      release = () => {
+        signal?.removeEventListener?.('abort', onAbort);
+        cancelToken?.unsubscribe(onCancel);
+      };
+      pending.then(resolve, reject);
+    });
+  } catch (error) {
+    throw isAuthError(error) ? forCall(error, config, failure?.response) : error;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,52 @@
+import { getAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import { authenticate } from './adapter';
+import { resolveOptions, type AuthInterceptorOptions } from './options';
+import { Session } from './session';
+import type { AuthTokens } from './tokens';
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Send this call without a token: it never waits for a refresh and its 401 never starts one. */
+    skipAuth?: boolean;
+    /** Send this call with the token, but let its 401 through without a refresh or replay. */
+    skipAuthRefresh?: boolean;
+  }
+}
+
+export interface AuthInterceptor {
+  /** Replaces the session's tokens, e.g. after sign-in. Rejects with `ERR_INVALID_TOKENS` or `ERR_STORAGE`. */
+  setTokens(tokens: AuthTokens): Promise<void>;
+  /** The current tokens, or `null` when signed out. */
+  getTokens(): Promise<AuthTokens | null>;
+  /** Forgets the tokens, e.g. on sign-out. Later calls go out without a token. */
+  clearTokens(): Promise<void>;
+  /** Refreshes now, or joins the refresh already running, and resolves with the new tokens. */
+  refresh(): Promise<AuthTokens>;
+  /** Detaches from the instance: later calls carry no token. Calls already waiting still settle. */
+  eject(): void;
+}
+
+/**
+ * Keeps the calls of `instance` authenticated: attaches the access token when a call is sent,
+ * runs one refresh however many calls are refused, holds calls while it runs, and replays them.
+ */
+export function createAuthInterceptor(instance: AxiosInstance, options: AuthInterceptorOptions): AuthInterceptor {
+  const session = new Session(resolveOptions(options));
+  const route = (config: InternalAxiosRequestConfig) => {
+    config.adapter = authenticate(session, getAdapter(config.adapter));
+    return config;
+  };
+  // Synchronous, so axios keeps its fast path when no other request interceptor is async.
+  const id = instance.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
+  let attached = true;
+  return {
+    setTokens: (tokens) => session.set(tokens),
+    getTokens: () => session.get(),
+    clearTokens: () => session.clear(),
+    refresh: () => session.refresh(),
+    eject() {
+      if (attached) instance.interceptors.request.eject(id);
+      attached = false;
+    },
+  };
+}

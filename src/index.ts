@@ -1,0 +1,10 @@
+export { createAuthInterceptor } from './createAuthInterceptor';
+export type { AuthInterceptor } from './createAuthInterceptor';
+export { AuthError, isAuthError } from './errors';
+export type { AuthErrorCode, AuthErrorOptions } from './errors';
+export { parseAuthChallenge } from './challenge';
+export type { AuthChallenge } from './challenge';
+export { memoryStorage } from './storage/memory';
+export type { TokenStorage } from './storage/types';
+export type { AuthInterceptorOptions, RefreshContext, RefreshReason } from './options';
+export type { AuthTokens } from './tokens';
