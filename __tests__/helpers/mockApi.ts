@@ -1,4 +1,4 @@
-import axios, { type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { createAuthInterceptor, type AuthInterceptorOptions, type AuthTokens } from '../../src';
 import { deferred, type Deferred } from './deferred';
@@ -9,8 +9,9 @@ type Reply = [number, unknown?, Record<string, string>?];
  * An instance on axios-mock-adapter whose fake API accepts only `api.valid`, with a `refresh`
  * that the test can hold open (`api.hold()`) and that issues `at-2`, `at-3`, ...
  */
-export function mockApi(options: Partial<AuthInterceptorOptions> = {}) {
+export function mockApi(options: Partial<AuthInterceptorOptions> = {}, prepare?: (instance: AxiosInstance) => void) {
   const instance = axios.create({ baseURL: 'https://api.test' });
+  prepare?.(instance);
   const mock = new MockAdapter(instance);
   let issued = 1;
   let gate: Deferred<void> | undefined;

@@ -5,12 +5,18 @@ import { deferred, flush, settle } from '../helpers/deferred';
 import { mockApi } from '../helpers/mockApi';
 
 describe('attaching the token', () => {
-  test('a call carries the access token that is current when it is sent', async () => {
+  test('a call carries the access token that is current when it is sent, not when it was made', async () => {
     const api = mockApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
+    const slowInterceptor = deferred();
+    api.instance.interceptors.request.use(async (config) => {
+      await slowInterceptor.promise;
+      return config;
+    });
     const pending = api.instance.get('/a');
     await api.auth.setTokens({ accessToken: 'at-9' });
     api.valid = 'at-9';
+    slowInterceptor.resolve();
     await pending;
     expect(api.sent).toEqual([{ url: '/a', auth: 'Bearer at-9' }]);
   });
