@@ -15,6 +15,8 @@ export interface LoggedRequest {
   /** Which issued access token the call carried (1 = first issued), 0 for none or unknown. */
   token: number;
   status: number;
+  /** Whether the call had an Authorization header at all. */
+  header: boolean;
   id?: string;
 }
 
@@ -28,8 +30,8 @@ export interface TokenServer {
   reuses: number;
   /** Tokens as a sign-in would return them. */
   signIn(): { accessToken: string; refreshToken: string; expiresIn: number };
-  /** Every access token issued so far is now expired. */
-  expireAccessTokens(): void;
+  /** The given access token, or every one issued so far, is now expired. */
+  expireAccessTokens(accessToken?: string): void;
   /** The next request to `path` waits until released. */
   hold(path: string): Hold;
   /** The next refresh answers with this status and an OAuth error body. */
@@ -107,7 +109,8 @@ export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<T
       void handle(req, res, Buffer.concat(chunks)).then((status) => {
         const token = access.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')?.n ?? 0;
         const id = req.headers['x-request-id'] as string | undefined;
-        server.log.push({ method: req.method!, path: new URL(req.url!, 'http://x').pathname, token, status, ...(id && { id }) });
+        const entry = { method: req.method!, path: new URL(req.url!, 'http://x').pathname, token, status, header: req.headers.authorization !== undefined };
+        server.log.push({ ...entry, ...(id && { id }) });
       });
     });
   });
@@ -119,8 +122,8 @@ export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<T
     refreshes: 0,
     reuses: 0,
     signIn: issue,
-    expireAccessTokens() {
-      for (const token of access.values()) token.expiresAt = 0;
+    expireAccessTokens(accessToken) {
+      for (const [value, token] of access) if (accessToken === undefined || value === accessToken) token.expiresAt = 0;
     },
     hold(path) {
       let arrived!: () => void;

@@ -157,7 +157,7 @@ describe('everything else passes through untouched', () => {
     ['sync', (e: { response?: { data?: { error?: string } } }) => e.response?.data?.error === 'token_expired'],
     ['async', async (e: { response?: { data?: { error?: string } } }) => e.response?.data?.error === 'token_expired'],
   ])('a custom %s shouldRefresh replaces the default rule and sees the parsed body', async (_, rule) => {
-    const shouldRefresh = jest.fn(rule);
+    const shouldRefresh = jest.fn(rule as (e: unknown) => boolean | Promise<boolean>);
     const api = mockApi({ shouldRefresh: shouldRefresh as never });
     await api.auth.setTokens({ accessToken: 'at-0' });
     api.routes['/expired'] = () => [419, JSON.stringify({ error: 'token_expired' })];

@@ -23,7 +23,7 @@ describe('attaching the token', () => {
 
   test('without tokens a call goes out with no Authorization header at all', async () => {
     const api = mockApi();
-    api.routes['/public'] = ((config) => [200, { auth: config.headers?.Authorization ?? 'none' }];
+    api.routes['/public'] = (config) => [200, { auth: config.headers?.Authorization ?? 'none' }];
     await expect(api.instance.get('/public')).resolves.toMatchObject({ data: { auth: 'none' } });
     await api.auth.clearTokens();
     await expect(api.instance.get('/public')).resolves.toMatchObject({ data: { auth: 'none' } });
@@ -49,7 +49,7 @@ describe('attaching the token', () => {
   test('skipAuth sends no token, even with tokens set', async () => {
     const api = mockApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
-    api.routes['/login'] = ((config) => [200, config.headers?.Authorization ?? 'none'];
+    api.routes['/login'] = (config) => [200, config.headers?.Authorization ?? 'none'];
     await expect(api.instance.get('/login', { skipAuth: true })).resolves.toMatchObject({ data: 'none' });
   });
 
