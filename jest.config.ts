@@ -6,7 +6,7 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   // Type-checking is `npm run typecheck`'s job; transpiling alone keeps the suite runnable
   // against the oldest supported axios, whose type definitions are older.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   restoreMocks: true,
 };
 

@@ -64,6 +64,8 @@ async function wait(pending: Promise<AuthTokens | null>, config: InternalAxiosRe
     return await new Promise<AuthTokens | null>((resolve, reject) => {
       const onAbort = () => reject(new CanceledError(undefined, config));
       const onCancel = (reason: unknown) => reject(reason);
+      // Subscribed first, so a refresh failure after an abort is still handled, never unhandled.
+      pending.then(resolve, reject);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener?.('abort', onAbort);
       cancelToken?.subscribe(onCancel);
@@ -71,7 +73,6 @@ async function wait(pending: Promise<AuthTokens | null>, config: InternalAxiosRe
         signal?.removeEventListener?.('abort', onAbort);
         cancelToken?.unsubscribe(onCancel);
       };
-      pending.then(resolve, reject);
     });
   } catch (error) {
     throw isAuthError(error) ? forCall(error, config, failure?.response) : error;

@@ -28,9 +28,9 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
   readonly code: AuthErrorCode;
   /** The call this error rejected, when it concerns a call. */
-  config?: InternalAxiosRequestConfig;
+  declare config?: InternalAxiosRequestConfig;
   /** The 401 response that made the call wait for the failed refresh, if there was one. */
-  response?: AxiosResponse;
+  declare response?: AxiosResponse;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
     super(message, 'cause' in options ? { cause: options.cause } : undefined);

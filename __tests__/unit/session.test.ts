@@ -252,3 +252,18 @@ test('tokens set while a refresh runs win over its result', async () => {
   await expect(call).resolves.toMatchObject({ status: 200 });
   expect(await api.auth.getTokens()).toEqual({ accessToken: 'fresh-login' });
 });
+
+test('signing out while a refresh runs: the replay goes out without the old token', async () => {
+  const api = await signedIn();
+  const gate = api.hold();
+  const call = settle(api.instance.get('/a'));
+  await flush();
+  await api.auth.clearTokens();
+  gate.resolve();
+  await call;
+  expect(api.sent).toEqual([
+    { url: '/a', auth: 'Bearer at-0' },
+    { url: '/a', auth: undefined },
+  ]);
+  expect(await api.auth.getTokens()).toBeNull();
+});
