@@ -1,0 +1,42 @@
+// Compiled by `npm run typecheck`, never run: each line states what the public types allow.
+import axios, { type AxiosError } from 'axios';
+import { AuthError, createAuthInterceptor, isAuthError, type AuthInterceptor, type AuthTokens, type TokenStorage } from '../../src';
+
+const instance = axios.create();
+const auth: AuthInterceptor = createAuthInterceptor(instance, {
+  refresh: async (tokens, { signal, reason, error }) => {
+    const r: 'unauthorized' | 'expiring' | 'manual' = reason;
+    const e: AxiosError | undefined = error;
+    void [r, e, signal.aborted];
+    return { accessToken: 'a', refreshToken: tokens?.refreshToken, expiresIn: 60 };
+  },
+  shouldRefresh: async (error) => error.response?.status === 401,
+  onAuthFailure: (error) => void error.code,
+});
+
+void instance.get('/', { skipAuth: true });
+void instance.get('/', { skipAuthRefresh: true });
+const tokens: Promise<AuthTokens | null> = auth.getTokens();
+const refreshed: Promise<AuthTokens> = auth.refresh();
+void [tokens, refreshed];
+
+const storage: TokenStorage = { get: async () => null, set: () => {}, clear: async () => {} };
+void storage;
+
+const unknownError: unknown = new Error();
+if (isAuthError(unknownError)) {
+  const code: 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_TIMEOUT' | 'ERR_INVALID_TOKENS' | 'ERR_STORAGE' = unknownError.code;
+  void code;
+}
+void new AuthError('ERR_REFRESH_FAILED', 'x', { cause: unknownError });
+
+// @ts-expect-error refresh is required
+createAuthInterceptor(instance, {});
+// @ts-expect-error refresh must return tokens
+createAuthInterceptor(instance, { refresh: async () => 'token' });
+// @ts-expect-error skipAuth is a boolean
+void instance.get('/', { skipAuth: 'yes' });
+// @ts-expect-error codes are a closed set
+void new AuthError('ERR_SOMETHING', 'x');
+// @ts-expect-error setTokens needs an accessToken
+void auth.setTokens({ refreshToken: 'r' });
