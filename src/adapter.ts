@@ -25,11 +25,16 @@ export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter
       try {
         return await send(config);
       } catch (error) {
-        if (replays >= maxRetries || config.skipAuthRefresh || !(await shouldRefresh(session, error))) throw error;
+        if (replays >= maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
         failure = error as AxiosError;
       }
     }
   };
+}
+
+/** A stream body is consumed by the first send; a replay would send nothing and could hang. */
+function isOneShot(data: unknown): boolean {
+  return (typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function') || (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream);
 }
 
 function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {

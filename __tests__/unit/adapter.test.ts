@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { Readable } from 'node:stream';
 import { flush, settle } from '../helpers/deferred';
 import { mockApi } from '../helpers/mockApi';
 
@@ -103,6 +104,14 @@ describe('a replay is faithful', () => {
     expect(seen[1]!.data).toBe(form);
     expect(seen[1]!.type).toEqual(seen[0]!.type);
   });
+});
+
+test('a stream body cannot be sent twice: its 401 passes through and nothing is replayed', async () => {
+  const api = mockApi();
+  await api.auth.setTokens({ accessToken: 'at-0' });
+  await expect(api.instance.post('/upload', Readable.from(['chunk']))).rejects.toMatchObject({ response: { status: 401 } });
+  expect(api.sent).toHaveLength(1);
+  expect(api.refresh).not.toHaveBeenCalled();
 });
 
 describe('other interceptors run once per call, also when it was replayed', () => {
