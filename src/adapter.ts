@@ -1,7 +1,8 @@
 import { AxiosError, AxiosHeaders, CanceledError, isAxiosError, isCancel } from 'axios';
-import type { AxiosAdapter, AxiosResponseTransformer, InternalAxiosRequestConfig } from 'axios';
-import { isExpiredTokenResponse } from './challenge';
+import type { AxiosAdapter, AxiosResponse, AxiosResponseTransformer, InternalAxiosRequestConfig } from 'axios';
+import { insufficientScope, isExpiredTokenResponse, type InsufficientScopeError } from './challenge';
 import { forCall, isAuthError } from './errors';
+import { absoluteUrl } from './origins';
 import type { Session } from './session';
 import type { AuthTokens } from './tokens';
 
@@ -14,21 +15,48 @@ import type { AuthTokens } from './tokens';
 export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter {
   const { header, scheme, maxRetries } = session.options;
   return async (config) => {
+    const target = absoluteUrl(config);
+    if (target !== undefined && !session.mayReceive(target, config.baseURL)) return send(config);
+    guardRedirects(session, config);
     let sent: string | undefined;
     let failure: AxiosError | undefined;
-    for (let replays = 0; ; replays++) {
-      const pending = failure ? session.renew(sent, failure) : session.current();
-      const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
-      sent = tokens?.accessToken;
-      if (sent) config.headers.set(header, scheme ? `${scheme} ${sent}` : sent);
-      else if (failure) config.headers.delete(header);
-      try {
-        return await send(config);
-      } catch (error) {
-        if (replays >= maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
-        failure = error as AxiosError;
+    try {
+      for (let replays = 0; ; replays++) {
+        const pending = failure ? session.renew(sent, failure) : session.current();
+        const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
+        sent = tokens?.accessToken;
+        if (sent) config.headers.set(header, scheme ? `${scheme} ${sent}` : sent);
+        else if (failure) config.headers.delete(header);
+        try {
+          const response = await send(config);
+          session.observe(response.headers?.date);
+          return response;
+        } catch (error) {
+          session.observe(isAxiosError(error) ? error.response?.headers?.date : undefined);
+          if (replays >= maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
+          failure = error as AxiosError;
+        }
       }
+    } catch (error) {
+      const scope = isAxiosError(error) && error.response ? insufficientScope(error.response) : undefined;
+      if (scope !== undefined) (error as InsufficientScopeError).requiredScope = scope;
+      throw session.redact(error, sent);
     }
+  };
+}
+
+/**
+ * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
+ * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
+ */
+function guardRedirects(session: Session, config: InternalAxiosRequestConfig): void {
+  const name = session.options.header.toLowerCase();
+  const own = config.beforeRedirect;
+  config.beforeRedirect = (options, ...rest) => {
+    if (!session.mayReceive(options.href, config.baseURL)) {
+      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === name) delete options.headers[key];
+    }
+    own?.(options, ...rest);
   };
 }
 
@@ -40,7 +68,7 @@ function isOneShot(data: unknown): boolean {
 function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
   if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
   const custom = session.options.shouldRefresh;
-  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error);
+  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error.response);
 }
 
 /**
@@ -48,7 +76,7 @@ function shouldRefresh(session: Session, error: unknown): boolean | Promise<bool
  * `{"error":"token_expired"}`. Parse a copy so the error the caller finally sees is parsed once.
  */
 function withParsedData(error: AxiosError): AxiosError {
-  const { config, response } = error as AxiosError & { response: NonNullable<AxiosError['response']> };
+  const { config, response } = error as AxiosError & { response: AxiosResponse };
   const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
   let data = response.data;
   try {

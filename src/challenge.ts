@@ -1,4 +1,4 @@
-import { AxiosHeaders, type AxiosError } from 'axios';
+import { AxiosHeaders, type AxiosError, type AxiosResponse } from 'axios';
 
 export interface AuthChallenge {
   /** The auth scheme as sent, e.g. `Bearer`; compare it case-insensitively. */
@@ -51,14 +51,22 @@ export function parseAuthChallenge(header: string): AuthChallenge[] {
   return challenges;
 }
 
+/** A 401 or 403 whose challenge says `insufficient_scope`: `requiredScope` is its `scope` parameter (`''` when absent). */
+export type InsufficientScopeError = AxiosError & { requiredScope: string };
+
+/** The scope an `insufficient_scope` challenge asks for (`''` when it names none), or `undefined` for any other response. */
+export function insufficientScope(response: AxiosResponse): string | undefined {
+  const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
+  if (typeof header !== 'string') return undefined;
+  const challenge = parseAuthChallenge(header).find((c) => c.params.error === 'insufficient_scope');
+  return challenge && (challenge.params.scope ?? '');
+}
+
 /**
  * The default refresh rule: a 401 means the access token was not accepted, unless the server
  * says the token is fine but lacks a scope (RFC 6750 `insufficient_scope`), which a new token
  * of the same grant would not fix.
  */
-export function isExpiredTokenResponse(error: AxiosError): boolean {
-  const response = error.response;
-  if (response?.status !== 401) return false;
-  const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
-  return typeof header !== 'string' || !parseAuthChallenge(header).some((c) => c.params.error === 'insufficient_scope');
+export function isExpiredTokenResponse(response: AxiosResponse): boolean {
+  return response.status === 401 && insufficientScope(response) === undefined;
 }

@@ -22,7 +22,12 @@ export interface AuthInterceptor {
   clearTokens(): Promise<void>;
   /** Refreshes now, or joins the refresh already running, and resolves with the new tokens. */
   refresh(): Promise<AuthTokens>;
-  /** Detaches from the instance: later calls carry no token. Calls already waiting still settle. */
+  /**
+   * Puts this same session (tokens, the one refresh, waiting calls) on another axios instance.
+   * Returns a function that detaches it again.
+   */
+  attach(instance: AxiosInstance): () => void;
+  /** Detaches from every instance: later calls carry no token. Calls already waiting still settle. */
   eject(): void;
 }
 
@@ -36,17 +41,23 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
     config.adapter = authenticate(session, getAdapter(config.adapter));
     return config;
   };
-  // Synchronous, so axios keeps its fast path when no other request interceptor is async.
-  const id = instance.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
-  let attached = true;
+  const detachers = new Set<() => void>();
+  const attach = (target: AxiosInstance) => {
+    // Synchronous, so axios keeps its fast path when no other request interceptor is async.
+    const id = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
+    const detach = () => {
+      if (detachers.delete(detach)) target.interceptors.request.eject(id);
+    };
+    detachers.add(detach);
+    return detach;
+  };
+  attach(instance);
   return {
     setTokens: (tokens) => session.set(tokens),
     getTokens: () => session.get(),
     clearTokens: () => session.clear(),
     refresh: () => session.refresh(),
-    eject() {
-      if (attached) instance.interceptors.request.eject(id);
-      attached = false;
-    },
+    attach,
+    eject: () => detachers.forEach((detach) => detach()),
   };
 }

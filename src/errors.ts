@@ -6,13 +6,17 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
  * - `ERR_REFRESH_TIMEOUT`: `refresh()` did not settle within `refreshTimeout`.
  * - `ERR_INVALID_TOKENS`: tokens given to `setTokens()` or returned by `refresh()` have no
  *   non-empty string `accessToken` (or a malformed `refreshToken` / expiry).
- * - `ERR_STORAGE`: the token storage threw or rejected; `cause` holds what it threw.
+ * - `ERR_STORAGE`: the token storage threw or rejected (`cause` holds what it threw), or held
+ *   malformed tokens, which are then ignored.
+ * - `ERR_SESSION_EXPIRED`: the auth server refused the refresh itself (a 400 or 401, such as
+ *   `invalid_grant`): the tokens were cleared and the user must sign in again.
  */
 export type AuthErrorCode =
   | 'ERR_REFRESH_FAILED'
   | 'ERR_REFRESH_TIMEOUT'
   | 'ERR_INVALID_TOKENS'
-  | 'ERR_STORAGE';
+  | 'ERR_STORAGE'
+  | 'ERR_SESSION_EXPIRED';
 
 export interface AuthErrorOptions {
   cause?: unknown;

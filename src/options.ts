@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { AuthError } from './errors';
+import type { AllowedOrigins } from './origins';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
@@ -54,14 +55,31 @@ export interface AuthInterceptorOptions {
    * @default 1
    */
   maxRetries?: number;
+  /**
+   * Milliseconds before the access token's expiry (from `expiresAt`, `expiresIn` or its JWT
+   * `exp`) at which a call first waits for a refresh with reason `'expiring'`, instead of
+   * spending a round trip on a 401. `0` refreshes only once the token has expired.
+   * @default 30_000
+   */
+  refreshLeeway?: number;
+  /**
+   * Origins that may receive the token besides the instance's own (its `baseURL`'s, or the
+   * page's): exact origins such as `'https://files.example.com'`, patterns tested against the
+   * origin, or a function of the URL. Calls elsewhere get no token and never refresh.
+   * @default []
+   */
+  allowedOrigins?: AllowedOrigins;
   /** Called once after each successful refresh, with the tokens now in use. */
   onRefreshed?: (tokens: AuthTokens) => void;
-  /** Called once per failed refresh: the place to send the user back to sign-in. */
+  /**
+   * Called once per failed refresh (`ERR_SESSION_EXPIRED` when the auth server refused it: the
+   * place to send the user back to sign-in), and when stored tokens were malformed (`ERR_STORAGE`).
+   */
   onAuthFailure?: (error: AuthError) => void;
 }
 
-export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh'>> &
-  Pick<AuthInterceptorOptions, 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh'>;
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh' | 'allowedOrigins';
+export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
 
@@ -72,13 +90,21 @@ function expect(ok: boolean, name: string, what: string, value: unknown): void {
   }
 }
 
+const isOrigin = (value: string) => {
+  try {
+    return new URL(value).origin !== 'null';
+  } catch {
+    return false;
+  }
+};
+
 const isOptionalFunction = (value: unknown) => value === undefined || typeof value === 'function';
 
 /** Fills in defaults and rejects options that cannot work, before any call depends on them. */
 export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions {
   expect(typeof options === 'object' && options !== null, 'options', 'an object', options);
   const { refresh, storage = memoryStorage(), header = 'Authorization', scheme = 'Bearer' } = options;
-  const { refreshTimeout = 30_000, maxRetries = 1, shouldRefresh, onRefreshed, onAuthFailure } = options;
+  const { refreshTimeout = 30_000, refreshLeeway = 30_000, maxRetries = 1, allowedOrigins, shouldRefresh, onRefreshed, onAuthFailure } = options;
   expect(typeof refresh === 'function', 'refresh', 'a function', refresh);
   expect(
     typeof storage === 'object' && storage !== null && ['get', 'set', 'clear'].every((m) => typeof storage[m as keyof TokenStorage] === 'function'),
@@ -94,9 +120,18 @@ export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions
     `a positive number of milliseconds up to ${MAX_TIMEOUT}`,
     refreshTimeout,
   );
+  expect(Number.isFinite(refreshLeeway) && refreshLeeway >= 0, 'refreshLeeway', 'a finite number of milliseconds >= 0', refreshLeeway);
   expect(Number.isInteger(maxRetries) && maxRetries >= 0, 'maxRetries', 'an integer >= 0', maxRetries);
+  expect(
+    allowedOrigins === undefined ||
+      typeof allowedOrigins === 'function' ||
+      (Array.isArray(allowedOrigins) && allowedOrigins.every((o) => o instanceof RegExp || (typeof o === 'string' && isOrigin(o)))),
+    'allowedOrigins',
+    'an array of origins (like "https://api.example.com") and RegExps, or a function',
+    allowedOrigins,
+  );
   expect(isOptionalFunction(shouldRefresh), 'shouldRefresh', 'a function', shouldRefresh);
   expect(isOptionalFunction(onRefreshed), 'onRefreshed', 'a function', onRefreshed);
   expect(isOptionalFunction(onAuthFailure), 'onAuthFailure', 'a function', onAuthFailure);
-  return { refresh, storage, header, scheme, refreshTimeout, maxRetries, shouldRefresh, onRefreshed, onAuthFailure };
+  return { refresh, storage, header, scheme, refreshTimeout, refreshLeeway, maxRetries, allowedOrigins, shouldRefresh, onRefreshed, onAuthFailure };
 }

@@ -1,27 +1,51 @@
-import type { AxiosError } from 'axios';
-import { AuthError } from './errors';
+import { isAxiosError, type AxiosError } from 'axios';
+import { AuthError, isAuthError } from './errors';
 import type { RefreshReason, ResolvedOptions } from './options';
-import { normalizeTokens, type AuthTokens } from './tokens';
+import { createOriginCheck } from './origins';
+import { redact } from './redact';
+import { claimMs, jwtClaims, normalizeTokens, type AuthTokens } from './tokens';
 
 type Tokens = AuthTokens | null;
 
 /**
- * One signed-in session: its tokens, the single refresh that may be running, and the timeout
- * that guarantees every call waiting on it settles. Calls never touch storage directly.
+ * One signed-in session: its tokens, the server's clock, the single refresh that may be running
+ * and the timeout that guarantees every call waiting on it settles. Calls never touch storage.
  */
 export class Session {
   /** `undefined` until storage has been read. */
   private tokens: Tokens | undefined;
+  /** The tokens the last refresh replaced: a late error may still hold them. */
+  private previous: Tokens = null;
   private loading: Promise<Tokens> | undefined;
   private refreshing: Promise<Tokens> | undefined;
+  private reason: RefreshReason | undefined;
   /** Bumped by `set` and `clear`, so a refresh that started before a sign-in or sign-out cannot overwrite it. */
   private epoch = 0;
+  /** The server's clock minus ours, in milliseconds. */
+  private skew = 0;
+  private lastDate: string | undefined;
+  /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
+  private serverDecides: string | undefined;
+  /** Set when the auth server refused a refresh; cleared by `set`. */
+  private ended = false;
+  readonly mayReceive: (href: string, baseURL?: string) => boolean;
 
-  constructor(readonly options: ResolvedOptions) {}
+  constructor(readonly options: ResolvedOptions) {
+    this.mayReceive = createOriginCheck(options.allowedOrigins);
+  }
 
-  /** The tokens a call should be sent with now; a promise only while storage loads or a refresh runs. */
+  /**
+   * The tokens a call should be sent with now; a promise only while storage loads or a refresh
+   * runs, or when the token is about to expire and a refresh starts first.
+   */
   current(): Tokens | Promise<Tokens> {
-    return this.refreshing ?? (this.tokens === undefined ? this.load() : this.tokens);
+    const tokens = this.tokens;
+    if (this.refreshing) return this.reason === 'expiring' ? this.stillValid(this.refreshing) : this.refreshing;
+    if (tokens === undefined) return this.load().then(() => this.current());
+    if (tokens && tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.options.refreshLeeway)) {
+      return this.stillValid(this.start('expiring'));
+    }
+    return tokens;
   }
 
   /**
@@ -29,9 +53,11 @@ export class Session {
    * is still the current token. A token that has already changed is simply the answer (a late 401).
    */
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
-    const tokens = await this.current();
-    if (tokens?.accessToken !== sent) return tokens;
-    return this.refreshing ?? this.start('unauthorized', error);
+    if (this.tokens === undefined) await this.load();
+    if (this.refreshing) return this.refreshing;
+    if (this.ended) throw new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
+    if (this.tokens?.accessToken !== sent) return this.tokens!;
+    return this.start('unauthorized', error);
   }
 
   async refresh(): Promise<AuthTokens> {
@@ -47,16 +73,55 @@ export class Session {
   }
 
   async set(tokens: AuthTokens): Promise<void> {
-    const normalized = normalizeTokens(tokens, null, Date.now());
-    this.epoch++;
-    this.tokens = normalized;
+    const normalized = normalizeTokens(tokens, null, this.now());
+    this.replace(normalized);
+    this.ended = false;
     await this.store(() => this.options.storage.set(normalized));
   }
 
   async clear(): Promise<void> {
-    this.epoch++;
-    this.tokens = null;
+    this.replace(null);
     await this.store(() => this.options.storage.clear());
+  }
+
+  /** Learns the server's clock from a response's `Date` header (whole seconds, so the middle of the second is taken). */
+  observe(date: unknown): void {
+    if (typeof date === 'string' && date !== this.lastDate) {
+      this.lastDate = date;
+      const ms = Date.parse(date);
+      if (ms) this.skew = ms + 500 - Date.now();
+    }
+  }
+
+  /** Masks every token this session knows in an error that is about to reach the app. */
+  redact<T>(error: T, sent?: string): T {
+    const { tokens, previous } = this;
+    return redact(error, [sent, tokens?.accessToken, tokens?.refreshToken, previous?.accessToken, previous?.refreshToken]);
+  }
+
+  private now(): number {
+    return Date.now() + this.skew;
+  }
+
+  /** Tokens without a known expiry never expire by the clock; only a 401 tells. */
+  private expiresWithin(tokens: AuthTokens, ms: number): boolean {
+    return (tokens.expiresAt ?? Infinity) - ms <= this.now();
+  }
+
+  private replace(tokens: Tokens): void {
+    this.epoch++;
+    this.previous = this.tokens ?? null;
+    this.tokens = tokens;
+    this.serverDecides = undefined;
+  }
+
+  /** A refresh for an expiring token that fails is not fatal while the token still works. */
+  private stillValid(pending: Promise<Tokens>): Promise<Tokens> {
+    return pending.catch((error: unknown) => {
+      const tokens = this.tokens;
+      if (tokens && !this.expiresWithin(tokens, 0)) return tokens;
+      throw error;
+    });
   }
 
   private load(): Promise<Tokens> {
@@ -64,7 +129,7 @@ export class Session {
       (stored) => {
         if (this.tokens === undefined) {
           try {
-            this.tokens = stored ? normalizeTokens(stored, null, Date.now()) : null;
+            this.tokens = stored ? normalizeTokens(stored, null, this.now()) : null;
           } catch {
             this.tokens = null;
             notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
@@ -107,19 +172,27 @@ export class Session {
       try {
         result = await refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
       } catch (cause) {
-        throw new AuthError('ERR_REFRESH_FAILED', 'refresh() failed', { cause });
+        throw await this.failed(cause, previous);
       }
       // A result that arrives after the timeout, or after the app set or cleared tokens itself, is stale.
       if (controller.signal.aborted || epoch !== this.epoch) return this.tokens ?? null;
-      const tokens = normalizeTokens(result, previous, Date.now());
-      this.tokens = tokens;
+      // A token issued just now tells the server's time; one restored by `set` would not.
+      const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
+      if (issuedAt) this.skew = issuedAt - Date.now();
+      const tokens = normalizeTokens(result, previous, this.now());
+      this.replace(tokens);
+      // A fresh token that already looks expired means a clock we cannot correct: stop acting on it.
+      if (this.expiresWithin(tokens, this.options.refreshLeeway)) this.serverDecides = tokens.accessToken;
       await this.store(() => this.options.storage.set(tokens));
       notify(onRefreshed, tokens);
       return tokens;
     };
 
+    this.reason = reason;
     this.refreshing = Promise.race([run(), timeout])
       .catch((failure: AuthError) => {
+        // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
+        if (this.tokens) this.serverDecides = this.tokens.accessToken;
         notify(onAuthFailure, failure);
         throw failure;
       })
@@ -128,6 +201,20 @@ export class Session {
         this.refreshing = undefined;
       });
     return this.refreshing;
+  }
+
+  /** Classifies what `refresh` threw: a refusal by the auth server ends the session, anything else may pass. */
+  private async failed(cause: unknown, previous: Tokens): Promise<AuthError> {
+    redact(cause, [previous?.accessToken, previous?.refreshToken]);
+    const status = isAxiosError(cause) ? cause.response?.status : undefined;
+    if (status === 400 || status === 401 || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED')) {
+      this.ended = true;
+      this.replace(null);
+      // The session is over either way; a storage that cannot forget it must not hide that.
+      await this.store(() => this.options.storage.clear()).catch(() => {});
+      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause });
+    }
+    return new AuthError('ERR_REFRESH_FAILED', 'refresh() failed', { cause });
   }
 }
 
