@@ -20,6 +20,15 @@ export interface LoggedRequest {
   id?: string;
 }
 
+export interface TokenServerOptions {
+  /** Lifetime of access tokens. */
+  accessTtlMs?: number;
+  /** How far the server's clock is ahead of this process's (negative: behind). Shows in `Date` and in token times. */
+  clockOffsetMs?: number;
+  /** Issue access tokens as JWTs with `iat` and `exp` (unsigned: this server checks them by lookup). */
+  jwt?: boolean;
+}
+
 export interface TokenServer {
   url: string;
   /** Every call the server answered, in order. */
@@ -28,6 +37,8 @@ export interface TokenServer {
   refreshes: number;
   /** Refresh tokens presented a second time (rotation means each works once). */
   reuses: number;
+  /** The server's clock, in epoch milliseconds. */
+  now(): number;
   /** Tokens as a sign-in would return them. */
   signIn(): { accessToken: string; refreshToken: string; expiresIn: number };
   /** The given access token, or every one issued so far, is now expired. */
@@ -39,35 +50,45 @@ export interface TokenServer {
   close(): Promise<void>;
 }
 
+const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
 /**
  * A real HTTP API and token server on 127.0.0.1: access tokens that live `accessTtlMs`, refresh
- * tokens that work exactly once, RFC 6750 challenges, and an echo route that reports what it got.
+ * tokens that work exactly once, RFC 6750 challenges, echo routes that report what they got
+ * (`/api/echo` needs a valid token, `/open/echo` does not), and `/api/redirect?to=<url>`,
+ * which answers 302 to any URL.
  */
-export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<TokenServer> {
+export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0, jwt = false }: TokenServerOptions = {}): Promise<TokenServer> {
   const access = new Map<string, { n: number; expiresAt: number }>();
   const refresh = new Map<string, boolean>(); // refresh token -> still usable
   const holds = new Map<string, { arrived: () => void; open: Promise<void> }>();
   let issued = 0;
   let refreshFailure = 0;
+  const now = () => Date.now() + clockOffsetMs;
 
   const issue = () => {
-    const accessToken = `at-${++issued}-${randomBytes(6).toString('hex')}`;
-    const refreshToken = `rt-${issued}-${randomBytes(6).toString('hex')}`;
-    access.set(accessToken, { n: issued, expiresAt: Date.now() + accessTtlMs });
+    const n = ++issued;
+    const iat = now();
+    const id = `${n}-${randomBytes(6).toString('hex')}`;
+    const accessToken = jwt
+      ? `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: id, iat: Math.floor(iat / 1000), exp: Math.floor((iat + accessTtlMs) / 1000) })}.x`
+      : `at-${id}`;
+    const refreshToken = `rt-${id}`;
+    access.set(accessToken, { n, expiresAt: iat + accessTtlMs });
     refresh.set(refreshToken, true);
     return { accessToken, refreshToken, expiresIn: accessTtlMs / 1000 };
   };
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    res.writeHead(status, { 'content-type': 'application/json', date: new Date(now()).toUTCString(), ...headers }).end(JSON.stringify(body));
     return status;
   };
-  const challenge = (error: string, description: string) => ({
-    'www-authenticate': `Bearer realm="api", error="${error}", error_description="${description}"`,
-  });
+  const challenge = (params: string) => ({ 'www-authenticate': `Bearer realm="api", ${params}` });
+  const tokenOf = (req: IncomingMessage) => access.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<number> => {
-    const path = new URL(req.url!, 'http://x').pathname;
+    const url = new URL(req.url!, 'http://x');
+    const path = url.pathname;
     const hold = holds.get(path);
     if (hold) {
       holds.delete(path);
@@ -90,15 +111,18 @@ export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<T
       server.refreshes++;
       return send(res, 200, issue());
     }
-    const token = access.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-    if (path === '/api/admin') return send(res, 403, { error: 'insufficient_scope' }, challenge('insufficient_scope', 'Needs admin'));
+    if (path === '/api/redirect') return send(res, 302, {}, { location: url.searchParams.get('to')! });
+    if (path === '/api/admin') return send(res, 403, { error: 'insufficient_scope' }, challenge('error="insufficient_scope", scope="admin"'));
     if (path === '/api/boom') return send(res, 500, { error: 'boom' });
-    if (!token) return send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer realm="api"' });
-    if (token.expiresAt <= Date.now()) return send(res, 401, { error: 'token_expired' }, challenge('invalid_token', 'The access token expired'));
-    if (path === '/api/echo') {
+    const echo = () => {
       const { host, connection, ...headers } = req.headers;
       return send(res, 200, { method: req.method, url: req.url, headers, body: body.toString('base64') });
-    }
+    };
+    if (path === '/open/echo') return echo();
+    const token = tokenOf(req);
+    if (!token) return send(res, 401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer realm="api"' });
+    if (token.expiresAt <= now()) return send(res, 401, { error: 'token_expired' }, challenge('error="invalid_token", error_description="The access token expired"'));
+    if (path === '/api/echo') return echo();
     return send(res, 200, { ok: true, path, token: token.n });
   };
 
@@ -107,9 +131,8 @@ export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<T
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void handle(req, res, Buffer.concat(chunks)).then((status) => {
-        const token = access.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '')?.n ?? 0;
         const id = req.headers['x-request-id'] as string | undefined;
-        const entry = { method: req.method!, path: new URL(req.url!, 'http://x').pathname, token, status, header: req.headers.authorization !== undefined };
+        const entry = { method: req.method!, path: new URL(req.url!, 'http://x').pathname, token: tokenOf(req)?.n ?? 0, status, header: req.headers.authorization !== undefined };
         server.log.push({ ...entry, ...(id && { id }) });
       });
     });
@@ -121,6 +144,7 @@ export async function startTokenServer({ accessTtlMs = 60_000 } = {}): Promise<T
     log: [],
     refreshes: 0,
     reuses: 0,
+    now,
     signIn: issue,
     expireAccessTokens(accessToken) {
       for (const [value, token] of access) if (accessToken === undefined || value === accessToken) token.expiresAt = 0;
