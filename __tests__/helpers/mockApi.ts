@@ -34,6 +34,10 @@ export function mockApi(options: Partial<AuthInterceptorOptions> = {}, prepare?:
       return { accessToken: api.valid, refreshToken: `rt-${issued}` };
     }),
     auth: undefined as unknown as ReturnType<typeof createAuthInterceptor>,
+    /** 401s answered by the token check. */
+    unauthorized: 0,
+    /** When set, every reply carries a `Date` header from this clock, as real servers send. */
+    serverClock: undefined as (() => number) | undefined,
     /** Replies for particular URLs, in place of the token check. */
     routes: {} as Record<string, (config: AxiosRequestConfig) => Reply>,
     /** Answers 200 with the URL to calls carrying the valid token, else an RFC 6750 401. */
@@ -42,8 +46,10 @@ export function mockApi(options: Partial<AuthInterceptorOptions> = {}, prepare?:
       api.sent.push({ url: config.url, auth });
       const route = api.routes[config.url!];
       if (route) return route(config);
-      if (auth === `Bearer ${api.valid}`) return [200, { url: config.url }];
-      return [401, { error: 'token_expired' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }];
+      const date: Record<string, string> = api.serverClock ? { date: new Date(api.serverClock()).toUTCString() } : {};
+      if (auth === `Bearer ${api.valid}`) return [200, { url: config.url }, date];
+      api.unauthorized++;
+      return [401, { error: 'token_expired' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"', ...date }];
     },
   };
   api.auth = createAuthInterceptor(instance, { refresh: api.refresh, ...options });

@@ -125,3 +125,31 @@ test('the settle helper keeps rejections handled', async () => {
   d.reject(new Error('x'));
   await expect(result).resolves.toMatchObject({ ok: false });
 });
+
+describe('attach(): one session on several instances', () => {
+  test('concurrent 401s on two attached instances cause one refresh, and both calls carry the new token', async () => {
+    const api = mockApi();
+    await api.auth.setTokens({ accessToken: 'at-0' });
+    const other = axios.create({ baseURL: 'https://api.test' });
+    new MockAdapter(other).onAny().reply((config) => api.handler(config));
+    api.auth.attach(other);
+    await Promise.all([api.instance.get('/mine'), other.get('/theirs')]);
+    expect(api.refresh).toHaveBeenCalledTimes(1);
+    expect(api.sent.filter((s) => s.auth === 'Bearer at-2').map((s) => s.url).sort()).toEqual(['/mine', '/theirs']);
+  });
+
+  test('the returned function detaches that instance only; eject() detaches all', async () => {
+    const api = mockApi();
+    await api.auth.setTokens({ accessToken: 'at-1' });
+    const [a, b] = [axios.create(), axios.create()];
+    for (const instance of [a, b]) new MockAdapter(instance).onAny().reply((config) => [200, config.headers?.Authorization ?? 'none']);
+    const detachA = api.auth.attach(a);
+    api.auth.attach(b);
+    detachA();
+    await expect(a.get('/')).resolves.toMatchObject({ data: 'none' });
+    await expect(b.get('/')).resolves.toMatchObject({ data: 'Bearer at-1' });
+    api.auth.eject();
+    await expect(b.get('/')).resolves.toMatchObject({ data: 'none' });
+    await expect(api.instance.get('/a')).rejects.toMatchObject({ response: { status: 401 } });
+  });
+});

@@ -1,0 +1,33 @@
+import { inspect } from 'node:util';
+import { mockApi } from '../helpers/mockApi';
+
+const leaks = (error: unknown, secrets: string[]) => {
+  const printed = JSON.stringify(error) + inspect(error);
+  return secrets.filter((secret) => printed.includes(secret));
+};
+
+test('a failed refresh: neither token appears in the error or its cause chain, however it is printed', async () => {
+  const api = mockApi();
+  await api.auth.setTokens({ accessToken: 'at-secret-0', refreshToken: 'rt-secret-0' });
+  api.routes['/auth/refresh'] = (config) => [503, { echo: config.data }];
+  api.refresh.mockImplementation(async (tokens) => (await api.instance.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { skipAuth: true })).data);
+  const error = await api.instance.get('/a').catch((e: unknown) => e);
+  expect(error).toMatchObject({ code: 'ERR_REFRESH_FAILED' });
+  expect(leaks(error, ['at-secret-0', 'rt-secret-0'])).toEqual([]);
+});
+
+test.each([
+  ['a 401 after the replay', () => [401, {}]],
+  ['a 500', () => [500, { error: 'boom' }]],
+])('%s passing through carries no token, and its config can still be sent again', async (_, reply) => {
+  const api = mockApi();
+  await api.auth.setTokens({ accessToken: 'at-secret-0', refreshToken: 'rt-secret-0' });
+  api.refresh.mockResolvedValue({ accessToken: 'at-secret-1' });
+  api.routes['/a'] = reply as never;
+  const error = (await api.instance.get('/a').catch((e: unknown) => e)) as { config: object };
+  expect(leaks(error, ['at-secret-0', 'at-secret-1', 'rt-secret-0'])).toEqual([]);
+  delete api.routes['/a'];
+  api.valid = 'at-secret-1';
+  await expect(api.instance.request(error.config)).resolves.toMatchObject({ status: 200 });
+  expect(api.sent.at(-1)).toEqual({ url: '/a', auth: 'Bearer at-secret-1' });
+});

@@ -1,0 +1,78 @@
+import { memoryStorage, webStorage, type TokenStorage } from '../../src';
+import { flush } from '../helpers/deferred';
+import { MemoryWebStorage } from '../helpers/fakes';
+import { mockApi } from '../helpers/mockApi';
+
+describe('webStorage', () => {
+  test('keeps tokens as JSON under its key, so a reload finds them', async () => {
+    const area = new MemoryWebStorage();
+    const first = mockApi({ storage: webStorage(area, 'session') });
+    await first.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
+    expect(JSON.parse(area.getItem('session')!)).toEqual({ accessToken: 'at-1', refreshToken: 'rt-1' });
+    const reloaded = mockApi({ storage: webStorage(area, 'session') });
+    await reloaded.instance.get('/a');
+    expect(reloaded.sent).toEqual([{ url: '/a', auth: 'Bearer at-1' }]);
+    await reloaded.auth.clearTokens();
+    expect(area.getItem('session')).toBeNull();
+  });
+
+  test.each([
+    ['text that is not JSON', 'secret-looking {not json'],
+    ['JSON of the wrong shape', JSON.stringify({ accessToken: 42, refreshToken: 'secret-looking' })],
+  ])('%s counts as no tokens and is reported as ERR_STORAGE without the stored text', async (_, text) => {
+    const area = new MemoryWebStorage();
+    area.setItem('auth-tokens', text);
+    const onAuthFailure = jest.fn();
+    const api = mockApi({ storage: webStorage(area), onAuthFailure });
+    api.routes['/public'] = () => [200, 'ok'];
+    await expect(api.instance.get('/public')).resolves.toMatchObject({ data: 'ok' });
+    expect(api.sent).toEqual([{ url: '/public', auth: undefined }]);
+    expect(onAuthFailure).toHaveBeenCalledTimes(1);
+    const error = onAuthFailure.mock.calls[0][0];
+    expect(error).toMatchObject({ name: 'AuthError', code: 'ERR_STORAGE' });
+    expect(JSON.stringify(error) + error.message).not.toContain('secret-looking');
+  });
+});
+
+describe('a storage that throws', () => {
+  const broken = (overrides: Partial<TokenStorage>): TokenStorage => ({ ...memoryStorage({ accessToken: 'at-1' }), ...overrides });
+
+  test('makes calls reject with ERR_STORAGE, and the next call tries storage again', async () => {
+    const get = jest.fn().mockRejectedValueOnce(new Error('disk full')).mockResolvedValue({ accessToken: 'at-1' });
+    const api = mockApi({ storage: broken({ get }) });
+    await expect(api.instance.get('/a')).rejects.toMatchObject({ code: 'ERR_STORAGE', cause: new Error('disk full'), config: { url: '/a' } });
+    await expect(api.instance.get('/b')).resolves.toMatchObject({ status: 200 });
+  });
+
+  test('on write during a refresh rejects the waiting calls with ERR_STORAGE', async () => {
+    const api = mockApi({ storage: broken({ set: () => Promise.reject(new Error('quota')) }) });
+    api.valid = 'at-2';
+    await expect(api.instance.get('/a')).rejects.toMatchObject({ code: 'ERR_STORAGE' });
+  });
+
+  test('on write in setTokens rejects setTokens', async () => {
+    const api = mockApi({ storage: broken({ set: () => { throw new Error('quota'); } }) });
+    await expect(api.auth.setTokens({ accessToken: 'x' })).rejects.toMatchObject({ code: 'ERR_STORAGE' });
+  });
+});
+
+test('memoryStorage(initial) starts the session signed in', async () => {
+  const api = mockApi({ storage: memoryStorage({ accessToken: 'at-1' }) });
+  await api.instance.get('/a');
+  expect(api.sent).toEqual([{ url: '/a', auth: 'Bearer at-1' }]);
+});
+
+test('a rotated refresh token is in storage before any waiting call is replayed', async () => {
+  const area = new MemoryWebStorage();
+  const api = mockApi({ storage: webStorage(area) });
+  await api.auth.setTokens({ accessToken: 'at-0', refreshToken: 'rt-0' });
+  const storedWhenReplayed: Array<string | undefined> = [];
+  const check = api.handler;
+  api.handler = (config) => {
+    storedWhenReplayed.push(JSON.parse(area.getItem('auth-tokens')!).refreshToken);
+    return check(config);
+  };
+  await Promise.all([api.instance.get('/a'), api.instance.get('/b')]);
+  await flush();
+  expect(storedWhenReplayed).toEqual(['rt-0', 'rt-0', 'rt-2', 'rt-2']);
+});
