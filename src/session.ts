@@ -23,6 +23,8 @@ export class Session {
   private epoch = 0;
   /** The server's clock minus ours, in milliseconds. */
   private skew = 0;
+  /** The current expiry was counted from an `expiresIn` with the skew known then, so it moves when the skew is learned better. */
+  private relative = false;
   private lastDate: string | undefined;
   /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
   private serverDecides: string | undefined;
@@ -74,7 +76,7 @@ export class Session {
 
   async set(tokens: AuthTokens): Promise<void> {
     const normalized = normalizeTokens(tokens, null, this.now());
-    this.replace(normalized);
+    this.replace(normalized, tokens);
     this.ended = false;
     await this.store(() => this.options.storage.set(normalized));
   }
@@ -89,7 +91,7 @@ export class Session {
     if (typeof date === 'string' && date !== this.lastDate) {
       this.lastDate = date;
       const ms = Date.parse(date);
-      if (ms) this.skew = ms + 500 - Date.now();
+      if (ms) this.learn(ms + 500 - Date.now());
     }
   }
 
@@ -97,6 +99,12 @@ export class Session {
   redact<T>(error: T, sent?: string): T {
     const { tokens, previous } = this;
     return redact(error, [sent, tokens?.accessToken, tokens?.refreshToken, previous?.accessToken, previous?.refreshToken]);
+  }
+
+  private learn(skew: number): void {
+    const tokens = this.tokens;
+    if (this.relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + skew - this.skew };
+    this.skew = skew;
   }
 
   private now(): number {
@@ -108,7 +116,8 @@ export class Session {
     return (tokens.expiresAt ?? Infinity) - ms <= this.now();
   }
 
-  private replace(tokens: Tokens): void {
+  private replace(tokens: Tokens, received?: AuthTokens): void {
+    this.relative = received?.expiresIn !== undefined;
     this.epoch++;
     this.previous = this.tokens ?? null;
     this.tokens = tokens;
@@ -178,9 +187,9 @@ export class Session {
       if (controller.signal.aborted || epoch !== this.epoch) return this.tokens ?? null;
       // A token issued just now tells the server's time; one restored by `set` would not.
       const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
-      if (issuedAt) this.skew = issuedAt - Date.now();
+      if (issuedAt) this.learn(issuedAt - Date.now());
       const tokens = normalizeTokens(result, previous, this.now());
-      this.replace(tokens);
+      this.replace(tokens, result as AuthTokens);
       // A fresh token that already looks expired means a clock we cannot correct: stop acting on it.
       if (this.expiresWithin(tokens, this.options.refreshLeeway)) this.serverDecides = tokens.accessToken;
       await this.store(() => this.options.storage.set(tokens));

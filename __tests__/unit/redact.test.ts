@@ -7,13 +7,15 @@ const leaks = (error: unknown, secrets: string[]) => {
 };
 
 test('a failed refresh: neither token appears in the error or its cause chain, however it is printed', async () => {
-  const api = mockApi();
+  const onAuthFailure = jest.fn();
+  const api = mockApi({ onAuthFailure });
   await api.auth.setTokens({ accessToken: 'at-secret-0', refreshToken: 'rt-secret-0' });
   api.routes['/auth/refresh'] = (config) => [503, { echo: config.data }];
   api.refresh.mockImplementation(async (tokens) => (await api.instance.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { skipAuth: true })).data);
   const error = await api.instance.get('/a').catch((e: unknown) => e);
   expect(error).toMatchObject({ code: 'ERR_REFRESH_FAILED' });
   expect(leaks(error, ['at-secret-0', 'rt-secret-0'])).toEqual([]);
+  expect(leaks(onAuthFailure.mock.calls[0][0], ['at-secret-0', 'rt-secret-0'])).toEqual([]);
 });
 
 test.each([

@@ -30,9 +30,10 @@ describe.each([400, 401])('the auth server refuses the refresh with %i', (status
     api.refresh.mockClear();
     await expect(api.instance.get('/b')).rejects.toMatchObject({ code: 'ERR_SESSION_EXPIRED', config: { url: '/b' } });
     expect(api.refresh).not.toHaveBeenCalled();
-    api.valid = 'at-new';
-    await api.auth.setTokens({ accessToken: 'at-new' });
-    await expect(api.instance.get('/c')).resolves.toMatchObject({ status: 200 });
+    await api.auth.setTokens({ accessToken: 'at-signed-in-again' });
+    api.refresh.mockImplementation(async () => ({ accessToken: (api.valid = 'at-new') }));
+    await expect(api.instance.get('/c')).resolves.toMatchObject({ status: 200 }); // its 401 refreshes again
+    expect(api.refresh).toHaveBeenCalledTimes(1);
   });
 });
 
