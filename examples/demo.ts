@@ -1,17 +1,20 @@
 // `npm run demo`: the library against a real local API whose access tokens live 2 seconds.
-// Each round waits for the token to expire, fires a burst, and fires more calls while the
-// (deliberately slow) refresh runs. The server's log shows what really crossed the wire.
+// Part 1 fires bursts just before each expiry: the refresh happens first, no 401 is spent.
+// Part 2 revokes the token on the server: one 401, one refresh, the call replayed; then a
+// burst after another revocation, with more calls made while the (deliberately slow) refresh
+// runs. The server's log shows what really crossed the wire.
 import axios from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAuthInterceptor } from '../src';
 import { startTokenServer } from './server';
 
-const ROUNDS = 4;
+const TTL_MS = 2_000;
+const LEEWAY_MS = 500;
+const ROUNDS = 3;
 const BURST = 10;
 const HELD = 5;
-const TTL_MS = 2_000;
 
-async function main(): Promise<number> {
+async function main(): Promise<boolean> {
   const server = await startTokenServer({ accessTtlMs: TTL_MS });
   const started = Date.now();
   const say = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}`);
@@ -23,20 +26,23 @@ async function main(): Promise<number> {
   });
 
   let refreshStarted = () => {};
+  let issuedAt = Date.now();
   const auth = createAuthInterceptor(api, {
+    refreshLeeway: LEEWAY_MS,
     refresh: async (tokens, { signal, reason }) => {
       say(`refresh started (reason: ${reason})`);
       refreshStarted();
       const slow = server.hold('/auth/refresh');
       setTimeout(slow.release, 300); // a slow auth server, so calls visibly wait
       const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { skipAuth: true, signal });
+      issuedAt = Date.now();
       return data;
     },
     onRefreshed: () => say(`refresh finished: token #${server.refreshes + 1} in use`),
     onAuthFailure: (error) => say(`refresh failed: ${error.code}`),
   });
   await auth.setTokens(server.signIn());
-  say(`signed in with token #1, which expires every ${TTL_MS / 1000} s`);
+  say(`signed in with token #1; tokens live ${TTL_MS / 1000} s, refreshLeeway is ${LEEWAY_MS / 1000} s`);
 
   let ok = 0;
   let failed = 0;
@@ -46,35 +52,61 @@ async function main(): Promise<number> {
         () => ok++,
         (error: unknown) => {
           failed++;
-          say(`call failed: ${axios.isAxiosError(error) ? error.message : String(error)}`);
+          say(`call failed: ${error instanceof Error ? error.message : String(error)}`);
         },
       ),
     );
-
-  for (let round = 1; round <= ROUNDS; round++) {
-    await sleep(TTL_MS + 100);
-    const logged = server.log.length;
+  /** Runs `step` and reports what the server saw meanwhile. */
+  const observe = async (step: () => Promise<unknown>) => {
+    const [logged, refreshes] = [server.log.length, server.refreshes];
+    await step();
+    const seen = server.log.slice(logged).filter((entry) => entry.path.startsWith('/api/'));
+    const unauthorized = seen.filter((entry) => entry.status === 401);
+    const heldWithOldToken = seen.filter((entry) => entry.path.includes('/held') && entry.status === 401).length;
+    say(`  server saw ${unauthorized.length} 401s, ${server.refreshes - refreshes} refresh, ${new Set(unauthorized.map((e) => e.id)).size} calls replayed, held calls sent with an old token: ${heldWithOldToken}`);
+    return { unauthorized: unauthorized.length, refreshes: server.refreshes - refreshes };
+  };
+  const burst = async (label: string) => {
     const refreshing = new Promise<void>((resolve) => (refreshStarted = resolve));
-    say(`round ${round}: token expired; ${BURST} calls sent at once`);
-    const burst = fire(BURST, `burst${round}`);
+    const calls = fire(BURST, label);
     await refreshing;
     say(`${HELD} more calls made while the refresh runs: held, not sent`);
-    const held = fire(HELD, `held${round}`);
-    await Promise.all([...burst, ...held]);
-    const round401 = server.log.slice(logged).filter((entry) => entry.status === 401).length;
-    const replays = new Set(server.log.slice(logged).filter((e) => e.status === 401).map((e) => e.id)).size;
-    const heldSeenWithOldToken = server.log.slice(logged).filter((e) => e.path.includes('/held') && e.status === 401).length;
-    say(`server saw ${round401} 401s, replayed ${replays} calls with the new token, held calls sent with an old token: ${heldSeenWithOldToken}`);
+    await Promise.all([...calls, ...fire(HELD, `held-${label}`)]);
+  };
+
+  console.log('\nPart 1: refresh before expiry');
+  const early: Array<{ unauthorized: number; refreshes: number }> = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    await sleep(Math.max(0, issuedAt + TTL_MS - LEEWAY_MS + 200 - Date.now()));
+    say(`round ${round}: ${BURST} calls, ${(LEEWAY_MS - 200) / 1000} s before the token expires`);
+    early.push(await observe(() => burst(`early${round}`)));
   }
 
+  console.log('\nPart 2: a revoked token');
+  server.expireAccessTokens();
+  say('the server revoked the token; one call');
+  const single = await observe(() => Promise.all(fire(1, 'single')));
+  server.expireAccessTokens();
+  say(`the server revoked the token again; ${BURST} calls at once`);
+  const storm = await observe(() => burst('storm'));
+
   await server.close();
-  const total = ROUNDS * (BURST + HELD);
-  console.log(`\n${total} calls: ${ok} succeeded, ${failed} failed; ${server.refreshes} refreshes for ${ROUNDS} expiries; refresh-token reuse: ${server.reuses}`);
-  return ok === total && server.refreshes === ROUNDS && server.reuses === 0 ? 0 : 1;
+  const total = ROUNDS * (BURST + HELD) + 1 + BURST + HELD;
+  console.log(`\n${total} calls: ${ok} succeeded, ${failed} failed; ${server.refreshes} refreshes; refresh-token reuse: ${server.reuses}`);
+  console.log(`before expiry: ${early.map((r) => `${r.refreshes} refresh / ${r.unauthorized} 401s`).join(', ')}`);
+  console.log(`after a revocation: ${single.refreshes} refresh / ${single.unauthorized} 401 for one call; ${storm.refreshes} refresh for ${BURST} concurrent 401s`);
+  return (
+    ok === total &&
+    early.every((r) => r.refreshes === 1 && r.unauthorized === 0) &&
+    single.refreshes === 1 &&
+    single.unauthorized === 1 &&
+    storm.refreshes === 1 &&
+    server.reuses === 0
+  );
 }
 
 main().then(
-  (code) => process.exit(code),
+  (passed) => process.exit(passed ? 0 : 1),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
