@@ -33,3 +33,26 @@ describe('parseAuthChallenge', () => {
     expect(parseAuthChallenge('')).toEqual([]);
   });
 });
+
+describe('real-world headers', () => {
+  test.each([
+    [
+      'Azure AD',
+      'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="invalid_token", error_description="The access token is expired"',
+      { scheme: 'Bearer', params: { authorization_uri: 'https://login.microsoftonline.com/common/oauth2/authorize', error: 'invalid_token', error_description: 'The access token is expired' } },
+    ],
+    ['Keycloak', 'Bearer realm="master", error="invalid_token", error_description="Token verification failed"', { scheme: 'Bearer', params: { realm: 'master', error: 'invalid_token', error_description: 'Token verification failed' } }],
+    ['a bare scheme', 'Bearer', { scheme: 'Bearer', params: {} }],
+    ['scope with spaces and a URL', 'Bearer error="insufficient_scope", scope="openid https://graph.example/read"', { scheme: 'Bearer', params: { error: 'insufficient_scope', scope: 'openid https://graph.example/read' } }],
+  ])('%s', (_, header, expected) => {
+    expect(parseAuthChallenge(header)).toEqual([expected]);
+  });
+
+  test('an API offering Basic and Bearer at once, with a DPoP challenge listing algorithms', () => {
+    expect(parseAuthChallenge('Basic realm="legacy", Bearer realm="api", error="invalid_token", DPoP algs="ES256 PS256"')).toEqual([
+      { scheme: 'Basic', params: { realm: 'legacy' } },
+      { scheme: 'Bearer', params: { realm: 'api', error: 'invalid_token' } },
+      { scheme: 'DPoP', params: { algs: 'ES256 PS256' } },
+    ]);
+  });
+});
