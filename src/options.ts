@@ -83,55 +83,49 @@ export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> &
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
 
-function expect(ok: boolean, name: string, what: string, value: unknown): void {
-  if (!ok) {
-    const shown = typeof value === 'function' ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value);
-    throw new TypeError(`Expected \`${name}\` to be ${what}, got ${shown}`);
-  }
-}
+const DEFAULTS = { header: 'Authorization', scheme: 'Bearer', refreshTimeout: 30_000, refreshLeeway: 30_000, maxRetries: 1 };
 
-const isOrigin = (value: string) => {
+const isFunction = (value: unknown) => typeof value === 'function';
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const optional = (test: (value: any) => boolean) => (value: unknown) => value === undefined || test(value);
+const isOrigin = (value: unknown) => {
   try {
-    return new URL(value).origin !== 'null';
+    return typeof value === 'string' && new URL(value).origin !== 'null';
   } catch {
     return false;
   }
 };
 
-const isOptionalFunction = (value: unknown) => value === undefined || typeof value === 'function';
+/** Each option, what it must satisfy, and how to say so. */
+const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, string]> = [
+  ['refresh', isFunction, 'a function'],
+  ['storage', (s) => ['get', 'set', 'clear'].every((m) => isFunction(s?.[m])), 'an object with get, set and clear methods'],
+  ['header', (h) => /^[!#$%&'*+\-.^`|~\w]+$/.test(h), 'a header name'],
+  ['scheme', (s) => typeof s === 'string' && !/[\s,]/.test(s), 'a string without spaces or commas'],
+  ['refreshTimeout', (n) => isNumber(n) && n > 0 && n <= MAX_TIMEOUT, `a positive number of milliseconds up to ${MAX_TIMEOUT}`],
+  ['refreshLeeway', (n) => isNumber(n) && n >= 0 && n < Infinity, 'a finite number of milliseconds >= 0'],
+  ['maxRetries', (n) => Number.isInteger(n) && n >= 0, 'an integer >= 0'],
+  [
+    'allowedOrigins',
+    optional((o) => isFunction(o) || (Array.isArray(o) && o.every((item) => item instanceof RegExp || isOrigin(item)))),
+    'an array of origins (like "https://api.example.com") and RegExps, or a function',
+  ],
+  ['shouldRefresh', optional(isFunction), 'a function'],
+  ['onRefreshed', optional(isFunction), 'a function'],
+  ['onAuthFailure', optional(isFunction), 'a function'],
+];
 
 /** Fills in defaults and rejects options that cannot work, before any call depends on them. */
 export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions {
-  expect(typeof options === 'object' && options !== null, 'options', 'an object', options);
-  const { refresh, storage = memoryStorage(), header = 'Authorization', scheme = 'Bearer' } = options;
-  const { refreshTimeout = 30_000, refreshLeeway = 30_000, maxRetries = 1, allowedOrigins, shouldRefresh, onRefreshed, onAuthFailure } = options;
-  expect(typeof refresh === 'function', 'refresh', 'a function', refresh);
-  expect(
-    typeof storage === 'object' && storage !== null && ['get', 'set', 'clear'].every((m) => typeof storage[m as keyof TokenStorage] === 'function'),
-    'storage',
-    'an object with get, set and clear methods',
-    storage,
-  );
-  expect(typeof header === 'string' && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(header), 'header', 'a header name', header);
-  expect(typeof scheme === 'string' && !/[\s,]/.test(scheme), 'scheme', 'a string without spaces or commas', scheme);
-  expect(
-    typeof refreshTimeout === 'number' && refreshTimeout > 0 && refreshTimeout <= MAX_TIMEOUT,
-    'refreshTimeout',
-    `a positive number of milliseconds up to ${MAX_TIMEOUT}`,
-    refreshTimeout,
-  );
-  expect(Number.isFinite(refreshLeeway) && refreshLeeway >= 0, 'refreshLeeway', 'a finite number of milliseconds >= 0', refreshLeeway);
-  expect(Number.isInteger(maxRetries) && maxRetries >= 0, 'maxRetries', 'an integer >= 0', maxRetries);
-  expect(
-    allowedOrigins === undefined ||
-      typeof allowedOrigins === 'function' ||
-      (Array.isArray(allowedOrigins) && allowedOrigins.every((o) => o instanceof RegExp || (typeof o === 'string' && isOrigin(o)))),
-    'allowedOrigins',
-    'an array of origins (like "https://api.example.com") and RegExps, or a function',
-    allowedOrigins,
-  );
-  expect(isOptionalFunction(shouldRefresh), 'shouldRefresh', 'a function', shouldRefresh);
-  expect(isOptionalFunction(onRefreshed), 'onRefreshed', 'a function', onRefreshed);
-  expect(isOptionalFunction(onAuthFailure), 'onAuthFailure', 'a function', onAuthFailure);
-  return { refresh, storage, header, scheme, refreshTimeout, refreshLeeway, maxRetries, allowedOrigins, shouldRefresh, onRefreshed, onAuthFailure };
+  const resolved: Record<string, unknown> = { ...options };
+  for (const [name, value] of Object.entries(DEFAULTS)) resolved[name] ??= value;
+  resolved.storage ??= memoryStorage();
+  for (const [name, test, what] of RULES) {
+    const value = resolved[name];
+    if (!test(value)) {
+      const shown = isFunction(value) ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value);
+      throw new TypeError(`Expected \`${name}\` to be ${what}, got ${shown}`);
+    }
+  }
+  return resolved as ResolvedOptions;
 }
