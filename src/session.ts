@@ -14,8 +14,6 @@ type Tokens = AuthTokens | null;
 export class Session {
   /** `undefined` until storage has been read. */
   private tokens: Tokens | undefined;
-  /** The tokens the last refresh replaced: a late error may still hold them. */
-  private previous: Tokens = null;
   private loading: Promise<Tokens> | undefined;
   private refreshing: Promise<Tokens> | undefined;
   private reason: RefreshReason | undefined;
@@ -95,10 +93,9 @@ export class Session {
     }
   }
 
-  /** Masks every token this session knows in an error that is about to reach the app. */
+  /** Masks the token a call carried, and the current ones, in an error that is about to reach the app. */
   redact<T>(error: T, sent?: string): T {
-    const { tokens, previous } = this;
-    return redact(error, [sent, tokens?.accessToken, tokens?.refreshToken, previous?.accessToken, previous?.refreshToken]);
+    return redact(error, [sent, this.tokens?.accessToken, this.tokens?.refreshToken]);
   }
 
   private learn(skew: number): void {
@@ -119,7 +116,6 @@ export class Session {
   private replace(tokens: Tokens, received?: AuthTokens): void {
     this.relative = received?.expiresIn !== undefined;
     this.epoch++;
-    this.previous = this.tokens ?? null;
     this.tokens = tokens;
     this.serverDecides = undefined;
   }
@@ -180,11 +176,13 @@ export class Session {
       let result: unknown;
       try {
         result = await refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
+        // A result that arrives after the timeout, or after the app set or cleared tokens itself, is stale.
+        if (controller.signal.aborted || epoch !== this.epoch) return this.tokens ?? null;
       } catch (cause) {
+        // So is a refusal of the tokens the app has since replaced: it must not end the new session.
+        if (epoch !== this.epoch) return this.tokens ?? null;
         throw await this.failed(cause, previous);
       }
-      // A result that arrives after the timeout, or after the app set or cleared tokens itself, is stale.
-      if (controller.signal.aborted || epoch !== this.epoch) return this.tokens ?? null;
       // A token issued just now tells the server's time; one restored by `set` would not.
       const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
       if (issuedAt) this.learn(issuedAt - Date.now());

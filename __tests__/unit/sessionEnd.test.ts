@@ -76,3 +76,19 @@ test('a refresh may end the session itself by throwing ERR_SESSION_EXPIRED', asy
   await flush();
   expect(await api.auth.getTokens()).toBeNull();
 });
+
+test('a refusal of tokens the app replaced while the refresh ran does not end the new session', async () => {
+  const api = await refusingRefresh(400);
+  const gate = api.hold();
+  api.refresh.mockImplementationOnce(async () => {
+    await gate.promise;
+    throw new AxiosError('Bad Request', AxiosError.ERR_BAD_REQUEST, undefined, {}, { status: 400 } as never);
+  });
+  const call = api.instance.get('/a');
+  await flush();
+  await api.auth.setTokens({ accessToken: 'at-signed-in-meanwhile' });
+  api.valid = 'at-signed-in-meanwhile';
+  gate.resolve();
+  await expect(call).resolves.toMatchObject({ status: 200 });
+  expect(await api.auth.getTokens()).toEqual({ accessToken: 'at-signed-in-meanwhile' });
+});
