@@ -1,4 +1,4 @@
-import { getAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
+import { getAdapter, type AxiosAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { authenticate } from './adapter';
 import { resolveOptions, type AuthInterceptorOptions } from './options';
 import { Session } from './session';
@@ -37,8 +37,16 @@ export interface AuthInterceptor {
  */
 export function createAuthInterceptor(instance: AxiosInstance, options: AuthInterceptorOptions): AuthInterceptor {
   const session = new Session(resolveOptions(options));
+  // Calls nearly always use the instance's one adapter: wrap it once, not per call. Only the
+  // last one is kept, so per-call adapters cannot pile up.
+  let lastAdapter: unknown;
+  let wrapped: AxiosAdapter | undefined;
   const route = (config: InternalAxiosRequestConfig) => {
-    config.adapter = authenticate(session, getAdapter(config.adapter));
+    if (!wrapped || config.adapter !== lastAdapter) {
+      lastAdapter = config.adapter;
+      wrapped = authenticate(session, getAdapter(config.adapter));
+    }
+    config.adapter = wrapped;
     return config;
   };
   const detachers = new Set<() => void>();

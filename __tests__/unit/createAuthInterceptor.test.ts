@@ -62,6 +62,16 @@ describe('attaching the token', () => {
   });
 });
 
+test('a call with its own adapter uses it, and the next call is back on the instance adapter', async () => {
+  const api = mockApi();
+  await api.auth.setTokens({ accessToken: 'at-1' });
+  const own = jest.fn(async (config) => ({ data: config.headers.Authorization, status: 200, statusText: '', headers: {}, config }));
+  await expect(api.instance.get('/own', { adapter: own })).resolves.toMatchObject({ data: 'Bearer at-1' });
+  await api.instance.get('/a');
+  expect(own).toHaveBeenCalledTimes(1);
+  expect(api.sent).toEqual([{ url: '/a', auth: 'Bearer at-1' }]);
+});
+
 describe('eject()', () => {
   test('later calls carry no token and their 401s pass straight through', async () => {
     const api = mockApi();
