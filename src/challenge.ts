@@ -9,17 +9,12 @@ export interface AuthChallenge {
   params: Record<string, string>;
 }
 
-const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
-// `name = value` where value is a token or a quoted-string (RFC 9110 section 5.6.4).
-const PARAM = new RegExp(`(${TOKEN})[ \\t]*=[ \\t]*(?:(${TOKEN})|"((?:[^"\\\\]|\\\\.)*)")[ \\t]*(?:,|$)`, 'y');
-const TOKEN68 = /([A-Za-z0-9\-._~+/]+=*)[ \t]*(?:,|$)/y;
-const SCHEME = new RegExp(`(${TOKEN})(?:[ \\t]+|[ \\t]*(?:,|$))`, 'y');
-const SEPARATORS = /[ \t,]*/y;
-
-function match(pattern: RegExp, input: string, at: number): RegExpExecArray | null {
-  pattern.lastIndex = at;
-  return pattern.exec(input);
-}
+const TOKEN = "[\\w!#$%&'*+.^`|~-]+";
+/**
+ * One comma-separated item: an optional auth-scheme, then a parameter (`name = token` or
+ * `name = "quoted"`) or a token68. A lone token68 is really a scheme without parameters.
+ */
+const ITEM = new RegExp(`[\\s,]*(?:(${TOKEN})[ \\t]+(?=[^\\s,]))?(?:(${TOKEN})[ \\t]*=[ \\t]*(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))|([\\w.~+/-]+=*))[ \\t]*(?=,|$)`, 'y');
 
 /**
  * Parses a `WWW-Authenticate` header into its challenges (RFC 9110 section 11.6.1): several
@@ -28,25 +23,14 @@ function match(pattern: RegExp, input: string, at: number): RegExpExecArray | nu
  */
 export function parseAuthChallenge(header: string): AuthChallenge[] {
   const challenges: AuthChallenge[] = [];
-  let at = match(SEPARATORS, header, 0)![0].length;
-  while (at < header.length) {
-    const scheme = match(SCHEME, header, at);
-    if (!scheme) break;
-    const challenge: AuthChallenge = { scheme: scheme[1]!, params: {} };
-    challenges.push(challenge);
-    at = scheme.index + scheme[0].length;
-    const token68 = !scheme[0].endsWith(',') && !match(PARAM, header, at) && match(TOKEN68, header, at);
-    if (token68) {
-      challenge.token68 = token68[1];
-      at += token68[0].length;
-    } else {
-      for (let param; (param = match(PARAM, header, at)); ) {
-        challenge.params[param[1]!.toLowerCase()] = param[2] ?? param[3]!.replace(/\\(.)/g, '$1');
-        at += param[0].length;
-        at += match(SEPARATORS, header, at)![0].length;
-      }
-    }
-    at += match(SEPARATORS, header, at)![0].length;
+  ITEM.lastIndex = 0;
+  for (let item; (item = ITEM.exec(header)); ) {
+    let [, scheme, name, quoted, plain, token68] = item;
+    if (!scheme && token68) [scheme, token68] = [token68, undefined];
+    if (scheme) challenges.push({ scheme, params: {}, ...(token68 && { token68 }) });
+    const challenge = challenges[challenges.length - 1];
+    if (!challenge) break;
+    if (name) challenge.params[name.toLowerCase()] = quoted?.replace(/\\(.)/g, '$1') ?? plain!;
   }
   return challenges;
 }
