@@ -1,5 +1,5 @@
-import { AxiosError, AxiosHeaders, CanceledError, isAxiosError, isCancel } from 'axios';
-import type { AxiosAdapter, AxiosResponse, AxiosResponseTransformer, InternalAxiosRequestConfig } from 'axios';
+import { AxiosHeaders, CanceledError, isAxiosError, isCancel } from 'axios';
+import type { AxiosAdapter, AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { insufficientScope, isExpiredTokenResponse, type InsufficientScopeError } from './challenge';
 import { forCall, isAuthError } from './errors';
 import { absoluteUrl } from './origins';
@@ -73,20 +73,20 @@ function shouldRefresh(session: Session, error: unknown): boolean | Promise<bool
 
 /**
  * axios parses a response body only after the adapter returns, but a custom rule needs to read
- * `{"error":"token_expired"}`. Parse a copy so the error the caller finally sees is parsed once.
+ * `{"error":"token_expired"}`. The rule gets a view of the error with a parsed copy of the body;
+ * the error the caller finally sees is parsed once, by axios.
  */
 function withParsedData(error: AxiosError): AxiosError {
   const { config, response } = error as AxiosError & { response: AxiosResponse };
-  const headers = AxiosHeaders.from(response.headers as AxiosHeaders);
   let data = response.data;
   try {
-    for (const transform of ([] as AxiosResponseTransformer[]).concat(config?.transformResponse ?? [])) {
-      data = transform.call(config!, data, headers, response.status);
+    for (const transform of [config?.transformResponse ?? []].flat()) {
+      data = transform.call(config!, data, AxiosHeaders.from(response.headers as AxiosHeaders), response.status);
     }
   } catch {
     data = response.data; // a body the transforms reject is shown raw, as axios itself does when parsing is silent
   }
-  return new AxiosError(error.message, error.code, config, error.request, { ...response, data });
+  return Object.assign(Object.create(error) as AxiosError, { response: { ...response, data } });
 }
 
 /** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
