@@ -24,14 +24,16 @@ export function redact<T>(error: T, secrets: ReadonlyArray<string | undefined>):
     if (typeof value !== 'object' || value === null || seen.has(value) || !walkable(value)) return value;
     seen.add(value);
     const record = value as Record<string, unknown>;
-    if ('request' in record) Object.defineProperty(record, 'request', { enumerable: false });
-    for (const key of Object.keys(record)) {
+    // Only axios errors and responses carry `config` beside `request`; other data is left as it is.
+    if ('config' in record && Object.prototype.hasOwnProperty.call(record, 'request')) {
+      Object.defineProperty(record, 'request', { enumerable: false });
+    }
+    const keys = Object.keys(record);
+    if (value instanceof Error) keys.push('message', 'stack', 'cause'); // not enumerable, but printed
+    for (const key of keys) {
+      if (!(key in record)) continue;
       const clean = scrub(record[key]);
       if (clean !== record[key]) record[key] = clean;
-    }
-    if (value instanceof Error && 'cause' in value) {
-      const cause = scrub(value.cause);
-      if (cause !== value.cause) value.cause = cause;
     }
     return value;
   };

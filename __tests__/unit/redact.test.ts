@@ -43,3 +43,16 @@ test('redact masks secrets in nested data and in a cause that is a plain string'
   expect(leaks(error, ['abc'])).toEqual([]);
   expect(error.cause).toBe('server said: token [redacted] is revoked');
 });
+
+test("redact masks a secret in an error's message and stack, down the cause chain", () => {
+  const error = new Error('refresh failed', { cause: new Error('refresh token abc was revoked') });
+  redact(error, ['abc']);
+  expect(leaks(error, ['abc'])).toEqual([]);
+  expect((error.cause as Error).message).toBe('refresh token [redacted] was revoked');
+});
+
+test('redact leaves a plain `request` field in response data enumerable', () => {
+  const data = { request: 'a user field' };
+  redact({ response: { data } }, ['abc']);
+  expect(Object.keys(data)).toEqual(['request']);
+});
