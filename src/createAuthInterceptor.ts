@@ -37,20 +37,20 @@ export interface AuthInterceptor {
  */
 export function createAuthInterceptor(instance: AxiosInstance, options: AuthInterceptorOptions): AuthInterceptor {
   const session = new Session(resolveOptions(options));
-  // Calls nearly always use the instance's one adapter: wrap it once, not per call. Only the
-  // last one is kept, so per-call adapters cannot pile up.
-  let lastAdapter: unknown;
-  let wrapped: AxiosAdapter | undefined;
-  const route = (config: InternalAxiosRequestConfig) => {
-    if (!wrapped || config.adapter !== lastAdapter) {
-      lastAdapter = config.adapter;
-      wrapped = authenticate(session, getAdapter(config.adapter));
-    }
-    config.adapter = wrapped;
-    return config;
-  };
   const detachers = new Set<() => void>();
   const attach = (target: AxiosInstance) => {
+    // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
+    // the last one is kept, so per-call adapters cannot pile up.
+    let lastAdapter: unknown;
+    let wrapped: AxiosAdapter | undefined;
+    const route = (config: InternalAxiosRequestConfig) => {
+      if (!wrapped || config.adapter !== lastAdapter) {
+        lastAdapter = config.adapter;
+        wrapped = authenticate(session, getAdapter(config.adapter));
+      }
+      config.adapter = wrapped;
+      return config;
+    };
     // Synchronous, so axios keeps its fast path when no other request interceptor is async.
     const id = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
     const detach = () => {
