@@ -188,6 +188,7 @@ export class Session {
       if (issuedAt) this.learn(issuedAt - Date.now());
       const tokens = normalizeTokens(result, previous, this.now());
       this.replace(tokens, result as AuthTokens);
+      this.ended = false; // a manual refresh after the end of a session starts a new one
       // A fresh token that already looks expired means a clock we cannot correct: stop acting on it.
       if (this.expiresWithin(tokens, this.options.refreshLeeway)) this.serverDecides = tokens.accessToken;
       await this.store(() => this.options.storage.set(tokens));

@@ -92,3 +92,12 @@ test('a refusal of tokens the app replaced while the refresh ran does not end th
   await expect(call).resolves.toMatchObject({ status: 200 });
   expect(await api.auth.getTokens()).toEqual({ accessToken: 'at-signed-in-meanwhile' });
 });
+
+test('a successful auth.refresh() after the session ended starts a new one', async () => {
+  const api = await refusingRefresh(400);
+  await settle(api.instance.get('/a'));
+  api.refresh.mockImplementation(async () => ({ accessToken: `at-cookie-${api.refresh.mock.calls.length}` }));
+  await expect(api.auth.refresh()).resolves.toMatchObject({ accessToken: expect.stringMatching(/^at-cookie-/) });
+  await expect(api.instance.get('/b')).rejects.toMatchObject({ name: 'AxiosError', response: { status: 401 } }); // refreshed and replayed, not ERR_SESSION_EXPIRED
+  expect(api.refresh.mock.calls.length).toBe(3);
+});
