@@ -53,6 +53,16 @@ describe('attaching the token', () => {
     await expect(api.instance.get('/login', { skipAuth: true })).resolves.toMatchObject({ data: 'none' });
   });
 
+  test('a header the caller set under another case is replaced, never sent twice', async () => {
+    const instance = axios.create();
+    let seen: Record<string, unknown> = {};
+    instance.defaults.adapter = async (config) => ((seen = { ...config.headers }), { data: null, status: 200, statusText: '', headers: {}, config });
+    const auth = createAuthInterceptor(instance, { refresh: jest.fn() });
+    await auth.setTokens({ accessToken: 't' });
+    await instance.get('/', { headers: { authorization: 'Basic old' } });
+    expect(Object.entries(seen).filter(([name]) => name.toLowerCase() === 'authorization')).toEqual([['authorization', 'Bearer t']]);
+  });
+
   test('works when the mock adapter is installed after the interceptor', async () => {
     const instance = axios.create();
     const auth = createAuthInterceptor(instance, { refresh: jest.fn() });
