@@ -14,10 +14,11 @@ import type { AuthTokens } from './tokens';
  */
 export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter {
   const { header, scheme, maxRetries } = session.options;
+  const lower = header.toLowerCase();
   return async (config) => {
     const target = absoluteUrl(config);
     if (target !== undefined && !session.mayReceive(target, config.baseURL)) return send(config);
-    guardRedirects(session, config);
+    guardRedirects(session, config, lower);
     let sent: string | undefined;
     let failure: AxiosError | undefined;
     try {
@@ -25,7 +26,7 @@ export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter
         const pending = failure ? session.renew(sent, failure) : session.current();
         const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
         sent = tokens?.accessToken;
-        if (sent) setHeader(config.headers, header, scheme ? `${scheme} ${sent}` : sent);
+        if (sent) setHeader(config.headers, header, lower, scheme ? `${scheme} ${sent}` : sent);
         else if (failure) config.headers.delete(header);
         try {
           const response = await send(config);
@@ -50,8 +51,7 @@ export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter
  * whatever case it already has, else add it. Doing only that keeps the cost per call within the
  * benchmark's budget; the general `set` checks and normalises far more on every call.
  */
-function setHeader(headers: Record<string, unknown>, name: string, value: string): void {
-  const lower = name.toLowerCase();
+function setHeader(headers: Record<string, unknown>, name: string, lower: string, value: string): void {
   for (const key of Object.keys(headers)) {
     if (key.length === name.length && key.toLowerCase() === lower) {
       headers[key] = value;
@@ -65,12 +65,11 @@ function setHeader(headers: Record<string, unknown>, name: string, value: string
  * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
  * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
  */
-function guardRedirects(session: Session, config: InternalAxiosRequestConfig): void {
-  const name = session.options.header.toLowerCase();
+function guardRedirects(session: Session, config: InternalAxiosRequestConfig, lower: string): void {
   const own = config.beforeRedirect;
   config.beforeRedirect = (options, ...rest) => {
     if (!session.mayReceive(options.href, config.baseURL)) {
-      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === name) delete options.headers[key];
+      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
     }
     own?.(options, ...rest);
   };
