@@ -27,7 +27,10 @@ export interface AuthInterceptor {
    * Returns a function that detaches it again.
    */
   attach(instance: AxiosInstance): () => void;
-  /** Detaches from every instance: later calls carry no token. Calls already waiting still settle. */
+  /**
+   * Detaches from every instance: later calls carry no token, and the session stops following
+   * other tabs' or processes' tokens. Calls already waiting still settle.
+   */
   eject(): void;
 }
 
@@ -55,8 +58,10 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
     const id = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
     const detach = () => {
       if (detachers.delete(detach)) target.interceptors.request.eject(id);
+      if (!detachers.size) session.unlisten();
     };
     detachers.add(detach);
+    session.listen();
     return detach;
   };
   attach(instance);

@@ -9,14 +9,18 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
  * - `ERR_STORAGE`: the token storage threw or rejected (`cause` holds what it threw), or held
  *   malformed tokens, which are then ignored.
  * - `ERR_SESSION_EXPIRED`: the auth server refused the refresh itself (a 400 or 401, such as
- *   `invalid_grant`): the tokens were cleared and the user must sign in again.
+ *   `invalid_grant`), or the user signed out in another tab or process: the tokens were cleared
+ *   and the user must sign in again.
+ * - `ERR_LOCK`: the `lock` option's lock could not be taken (`cause` holds why), or
+ *   `webLocks()` was called where the Web Locks API is missing.
  */
 export type AuthErrorCode =
   | 'ERR_REFRESH_FAILED'
   | 'ERR_REFRESH_TIMEOUT'
   | 'ERR_INVALID_TOKENS'
   | 'ERR_STORAGE'
-  | 'ERR_SESSION_EXPIRED';
+  | 'ERR_SESSION_EXPIRED'
+  | 'ERR_LOCK';
 
 export interface AuthErrorOptions {
   cause?: unknown;

@@ -7,6 +7,8 @@ export type { AuthChallenge, InsufficientScopeError } from './challenge';
 export { memoryStorage } from './storage/memory';
 export { webStorage } from './storage/web';
 export type { TokenStorage } from './storage/types';
+export { webLocks } from './locks/web';
+export type { RefreshLock } from './locks/types';
 export type { AuthInterceptorOptions, RefreshContext, RefreshReason } from './options';
 export type { AllowedOrigins } from './origins';
 export type { AuthTokens } from './tokens';

@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { AuthError } from './errors';
+import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
@@ -69,16 +70,25 @@ export interface AuthInterceptorOptions {
    * @default []
    */
   allowedOrigins?: AllowedOrigins;
-  /** Called once after each successful refresh, with the tokens now in use. */
+  /**
+   * Makes refreshes exclusive across tabs (`webLocks()`) or processes (a Redis lock). Inside it
+   * the session re-reads `storage` and adopts tokens another holder already refreshed, so a
+   * rotating refresh token is spent once. Without it, one session never refreshes twice at
+   * once, but separate tabs or processes may.
+   * @default none
+   */
+  lock?: RefreshLock;
+  /** Called once after each successful refresh by this session, with the tokens now in use. */
   onRefreshed?: (tokens: AuthTokens) => void;
   /**
    * Called once per failed refresh (`ERR_SESSION_EXPIRED` when the auth server refused it: the
-   * place to send the user back to sign-in), and when stored tokens were malformed (`ERR_STORAGE`).
+   * place to send the user back to sign-in), when another tab or process signed out through a
+   * shared `storage` (`ERR_SESSION_EXPIRED`), and when stored tokens were malformed (`ERR_STORAGE`).
    */
   onAuthFailure?: (error: AuthError) => void;
 }
 
-type Optional = 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh' | 'allowedOrigins';
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh' | 'allowedOrigins' | 'lock';
 export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
@@ -110,6 +120,7 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
     optional((o) => isFunction(o) || (Array.isArray(o) && o.every((item) => item instanceof RegExp || isOrigin(item)))),
     'an array of origins (like "https://api.example.com") and RegExps, or a function',
   ],
+  ['lock', optional((l) => isFunction(l?.withLock)), 'an object with a withLock method'],
   ['shouldRefresh', optional(isFunction), 'a function'],
   ['onRefreshed', optional(isFunction), 'a function'],
   ['onAuthFailure', optional(isFunction), 'a function'],

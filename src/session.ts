@@ -7,6 +7,8 @@ import { claimMs, jwtClaims, normalizeTokens, type AuthTokens } from './tokens';
 
 type Tokens = AuthTokens | null;
 
+const signedOut = () => new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
+
 /**
  * One signed-in session: its tokens, the server's clock, the single refresh that may be running
  * and the timeout that guarantees every call waiting on it settles. Calls never touch storage.
@@ -28,6 +30,7 @@ export class Session {
   private serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
   private ended = false;
+  private unsubscribe: (() => void) | undefined;
   readonly mayReceive: (href: string, baseURL?: string) => boolean;
 
   constructor(readonly options: ResolvedOptions) {
@@ -84,6 +87,21 @@ export class Session {
     await this.store(() => this.options.storage.clear());
   }
 
+  /** Follows the tokens other tabs or processes store, for storage that can tell. */
+  listen(): void {
+    this.unsubscribe ??= this.options.storage.subscribe?.((stored) => {
+      const had = this.tokens;
+      if (stored?.accessToken !== had?.accessToken && this.adopt(stored) && had && !stored) {
+        notify(this.options.onAuthFailure, signedOut());
+      }
+    });
+  }
+
+  unlisten(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
   /** Learns the server's clock from a response's `Date` header (whole seconds, so the middle of the second is taken). */
   observe(date: unknown): void {
     if (typeof date === 'string' && date !== this.lastDate) {
@@ -129,6 +147,20 @@ export class Session {
     });
   }
 
+  /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
+  private adopt(stored: unknown): boolean {
+    let tokens: Tokens;
+    try {
+      tokens = stored ? normalizeTokens(stored, null, this.now()) : null;
+    } catch {
+      notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
+      return false;
+    }
+    this.replace(tokens);
+    this.ended = !tokens;
+    return true;
+  }
+
   private load(): Promise<Tokens> {
     this.loading ??= this.store(() => this.options.storage.get()).then(
       (stored) => {
@@ -159,7 +191,7 @@ export class Session {
   }
 
   private start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
-    const { refresh, refreshTimeout, onRefreshed, onAuthFailure } = this.options;
+    const { refresh, refreshTimeout, onRefreshed, onAuthFailure, lock } = this.options;
     const controller = new AbortController();
     const epoch = this.epoch;
     const previous = this.tokens ?? null;
@@ -173,6 +205,16 @@ export class Session {
     });
 
     const run = async (): Promise<Tokens> => {
+      if (lock) {
+        // Another tab or process may have refreshed while this one waited for the lock: its
+        // token is the answer, and the refresh token it was given must not be spent again.
+        const stored = await this.store(() => this.options.storage.get());
+        if (epoch !== this.epoch) return this.tokens ?? null;
+        if (stored?.accessToken !== previous?.accessToken && this.adopt(stored)) {
+          if (this.tokens) return this.tokens;
+          throw signedOut();
+        }
+      }
       let result: unknown;
       try {
         result = await refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
@@ -196,8 +238,13 @@ export class Session {
       return tokens;
     };
 
+    const exclusive = () =>
+      lock!.withLock(run, { signal: controller.signal }).catch((cause: unknown) => {
+        throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
+      });
+
     this.reason = reason;
-    this.refreshing = Promise.race([run(), timeout])
+    this.refreshing = Promise.race([lock ? exclusive() : run(), timeout])
       .catch((failure: AuthError) => {
         // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
         if (this.tokens) this.serverDecides = this.tokens.accessToken;

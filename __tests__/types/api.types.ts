@@ -25,7 +25,7 @@ void storage;
 
 const unknownError: unknown = new Error();
 if (isAuthError(unknownError)) {
-  const code: 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_TIMEOUT' | 'ERR_INVALID_TOKENS' | 'ERR_STORAGE' | 'ERR_SESSION_EXPIRED' = unknownError.code;
+  const code: 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_TIMEOUT' | 'ERR_INVALID_TOKENS' | 'ERR_STORAGE' | 'ERR_SESSION_EXPIRED' | 'ERR_LOCK' = unknownError.code;
   void code;
 }
 void new AuthError('ERR_REFRESH_FAILED', 'x', { cause: unknownError });
