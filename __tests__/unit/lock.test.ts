@@ -81,6 +81,22 @@ describe('the lock option', () => {
     expect(order).toEqual(['read', 'locked', 'read', 'refresh', 'stored', 'released']);
   });
 
+  test('a sign-out in this tab while its refresh waits for the lock stands: no refresh, no failure reported', async () => {
+    const held = deferred();
+    const onAuthFailure = jest.fn();
+    const api = mockApi({ lock: { withLock: (fn) => held.promise.then(fn) }, onAuthFailure });
+    await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
+    api.valid = 'at-2';
+    const call = settle(api.instance.get('/a'));
+    await flush();
+    await api.auth.clearTokens();
+    held.resolve();
+    expect(await call).toMatchObject({ ok: false, error: { response: { status: 401 } } });
+    expect(api.refresh).not.toHaveBeenCalled();
+    expect(onAuthFailure).not.toHaveBeenCalled();
+    await expect(api.auth.getTokens()).resolves.toBeNull();
+  });
+
   test('a lock that fails rejects the waiting calls with ERR_LOCK and its cause', async () => {
     const api = mockApi({ lock: { withLock: () => Promise.reject(new Error('connection refused')) } });
     await api.auth.setTokens({ accessToken: 'at-1' });
