@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -27,6 +28,8 @@ export interface TokenServerOptions {
   clockOffsetMs?: number;
   /** Issue access tokens as JWTs with `iat` and `exp` (unsigned: this server checks them by lookup). */
   jwt?: boolean;
+  /** Files served as they are on GET: URL path -> file path (a page and its scripts, on the API's own origin). */
+  files?: Record<string, string>;
 }
 
 export interface TokenServer {
@@ -39,6 +42,8 @@ export interface TokenServer {
   reuses: number;
   /** The server's clock, in epoch milliseconds. */
   now(): number;
+  /** Moves the server's clock forward, as time passing would (tokens expire on it). */
+  advance(ms: number): void;
   /** Tokens as a sign-in would return them. */
   signIn(): { accessToken: string; refreshToken: string; expiresIn: number };
   /** The given access token, or every one issued so far, is now expired. */
@@ -55,16 +60,17 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
 /**
  * A real HTTP API and token server on 127.0.0.1: access tokens that live `accessTtlMs`, refresh
  * tokens that work exactly once, RFC 6750 challenges, echo routes that report what they got
- * (`/api/echo` needs a valid token, `/open/echo` does not), and `/api/redirect?to=<url>`,
- * which answers 302 to any URL.
+ * (`/api/echo` needs a valid token, `/open/echo` does not), `/api/redirect?to=<url>`, which
+ * answers 302 to any URL, and `/auth/sign-in`, which hands out tokens to anyone (a demo).
  */
-export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0, jwt = false }: TokenServerOptions = {}): Promise<TokenServer> {
+export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0, jwt = false, files = {} }: TokenServerOptions = {}): Promise<TokenServer> {
   const access = new Map<string, { n: number; expiresAt: number }>();
   const refresh = new Map<string, boolean>(); // refresh token -> still usable
   const holds = new Map<string, { arrived: () => void; open: Promise<void> }>();
   let issued = 0;
   let refreshFailure = 0;
-  const now = () => Date.now() + clockOffsetMs;
+  let offset = clockOffsetMs;
+  const now = () => Date.now() + offset;
 
   const issue = () => {
     const n = ++issued;
@@ -95,6 +101,13 @@ export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0
       hold.arrived();
       await hold.open;
     }
+    const file = req.method === 'GET' && files[path];
+    if (file) {
+      const type = { html: 'text/html', js: 'text/javascript', mjs: 'text/javascript', map: 'application/json' }[file.split('.').pop()!];
+      res.writeHead(200, { 'content-type': `${type ?? 'application/octet-stream'}; charset=utf-8` }).end(await readFile(file));
+      return 200;
+    }
+    if (path === '/auth/sign-in') return send(res, 200, issue());
     if (path === '/auth/refresh') {
       if (refreshFailure) {
         const status = refreshFailure;
@@ -145,6 +158,9 @@ export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0
     refreshes: 0,
     reuses: 0,
     now,
+    advance(ms) {
+      offset += ms;
+    },
     signIn: issue,
     expireAccessTokens(accessToken) {
       for (const [value, token] of access) if (accessToken === undefined || value === accessToken) token.expiresAt = 0;

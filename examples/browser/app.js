@@ -1,0 +1,71 @@
+// The tab demo's page script, plain JavaScript so the page runs without a build step.
+import axios from 'axios';
+import { createAuthInterceptor, webLocks, webStorage } from '/lib/axios-auth-interceptor.mjs';
+
+const tab = Math.random().toString(36).slice(2, 6);
+const api = axios.create();
+const state = { signedIn: false, ok: 0, failed: 0, refreshes: 0, lastError: '' };
+let sequence = 0;
+
+const auth = createAuthInterceptor(api, {
+  storage: webStorage(localStorage),
+  lock: webLocks(),
+  refresh: async (tokens, { signal }) => {
+    const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal, skipAuth: true });
+    return data;
+  },
+  onRefreshed: () => {
+    state.refreshes++;
+    log('this tab refreshed the session');
+  },
+  onAuthFailure: (error) => {
+    log(`${error.code}: ${error.message}`);
+    void update();
+  },
+});
+
+/** `n` calls at once; resolves with how many succeeded and the codes of those that failed. */
+async function burst(n) {
+  const calls = Array.from({ length: n }, () => api.get('/api/data', { headers: { 'x-request-id': `${tab}-${++sequence}` } }));
+  const results = await Promise.allSettled(calls);
+  const failed = results.filter((r) => r.status === 'rejected').map((r) => r.reason.code ?? String(r.reason));
+  state.ok += n - failed.length;
+  state.failed += failed.length;
+  log(`${n} calls: ${n - failed.length} succeeded${failed.length ? `, ${failed.length} failed (${failed[0]})` : ''}`);
+  return { ok: n - failed.length, failed };
+}
+
+async function signIn() {
+  const { data } = await axios.post('/auth/sign-in');
+  await auth.setTokens(data);
+  log('signed in');
+}
+
+async function signOut() {
+  await auth.clearTokens();
+  log('signed out');
+}
+
+function log(line) {
+  const item = document.createElement('li');
+  item.textContent = `${new Date().toLocaleTimeString()}  ${line}`;
+  document.getElementById('log').prepend(item);
+  void update();
+}
+
+async function update() {
+  state.signedIn = (await auth.getTokens()) !== null;
+  document.getElementById('status').textContent =
+    `Tab ${tab}: ${state.signedIn ? 'signed in' : 'signed out'}. Calls: ${state.ok} succeeded, ${state.failed} failed. ` +
+    `Refreshes run by this tab: ${state.refreshes}.`;
+}
+
+document.getElementById('sign-in').onclick = signIn;
+document.getElementById('calls').onclick = () => burst(10);
+document.getElementById('refresh').onclick = () => auth.refresh().catch((error) => log(error.code));
+document.getElementById('sign-out').onclick = signOut;
+// Another tab's sign-in or sign-out changes what this one shows.
+addEventListener('storage', () => void update());
+
+// For the browser tests, which drive the tabs through the same functions the buttons use.
+window.demo = { tab, auth, burst, signIn, signOut, state, ready: update() };
