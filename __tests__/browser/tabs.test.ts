@@ -1,0 +1,136 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AuthInterceptor } from '../../src';
+import type { TokenServer } from '../../examples/server';
+import { startBrowserDemo } from '../../examples/browser/server';
+
+/** What examples/browser/app.js puts on `window` for the tests. */
+declare const demo: {
+  auth: AuthInterceptor;
+  burst(n: number): Promise<{ ok: number; failed: string[] }>;
+  signIn(): Promise<void>;
+  signOut(): Promise<void>;
+  ready: Promise<void>;
+};
+
+// A guard against a hung browser, not a speed requirement.
+jest.setTimeout(60_000);
+
+const TABS = 3;
+const BURST = 15;
+let browser: Browser;
+let server: TokenServer;
+let context: BrowserContext;
+let tabs: Page[];
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+afterAll(() => browser?.close());
+
+beforeEach(async () => {
+  server = await startBrowserDemo({ accessTtlMs: 60_000, jwt: true });
+  context = await browser.newContext();
+  // Every tab's clock, and the server's, move only when a test moves them.
+  await context.clock.install();
+  tabs = [];
+  for (let i = 0; i < TABS; i++) tabs.push(await openTab());
+  await tabs[0]!.evaluate(() => demo.signIn());
+  await Promise.all(tabs.map(signedIn));
+});
+afterEach(async () => {
+  await context.close();
+  await server.close();
+});
+
+async function openTab(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(error));
+  await page.goto(`${server.url}/`);
+  await page.waitForFunction(() => typeof demo === 'object');
+  await page.evaluate(() => demo.ready);
+  return page;
+}
+
+const signedIn = (tab: Page) => tab.waitForFunction(async () => (await demo.auth.getTokens()) !== null);
+const burst = (tab: Page) => tab.evaluate((n) => demo.burst(n), BURST);
+const served = (path: string, status: number) => server.log.filter((entry) => entry.path === path && entry.status === status).length;
+
+/** Resolves once `condition` holds; the test's own timeout bounds it. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+test('tokens expire while every tab fires a burst: one refresh per expiry across the tabs, no 401, no reuse', async () => {
+  for (let expiry = 1; expiry <= 3; expiry++) {
+    server.advance(60_000);
+    await context.clock.fastForward(60_000);
+    const results = await Promise.all(tabs.map(burst));
+    expect(results).toEqual(tabs.map(() => ({ ok: BURST, failed: [] })));
+    expect(server.refreshes).toBe(expiry);
+  }
+  expect(served('/api/data', 401)).toBe(0);
+  expect(server.reuses).toBe(0);
+});
+
+test('tokens revoked while every tab fires a burst: every call is refused once, one refresh replays them all', async () => {
+  for (let revocation = 1; revocation <= 3; revocation++) {
+    server.expireAccessTokens();
+    const results = await Promise.all(tabs.map(burst));
+    expect(results).toEqual(tabs.map(() => ({ ok: BURST, failed: [] })));
+    expect(server.refreshes).toBe(revocation);
+  }
+  expect(served('/api/data', 401)).toBe(3 * TABS * BURST);
+  expect(server.reuses).toBe(0);
+});
+
+test('one tab refreshes slowly while the others wait for it, then all use its token', async () => {
+  server.expireAccessTokens();
+  const hold = server.hold('/auth/refresh');
+  const first = burst(tabs[0]!);
+  await hold.arrived;
+  const others = tabs.slice(1).map(burst);
+  await until(() => served('/api/data', 401) === TABS * BURST);
+  expect(server.log.filter((entry) => entry.path === '/auth/refresh')).toEqual([]);
+  hold.release();
+  const results = await Promise.all([first, ...others]);
+  expect(results).toEqual(tabs.map(() => ({ ok: BURST, failed: [] })));
+  expect(server.refreshes).toBe(1);
+  expect(server.reuses).toBe(0);
+});
+
+test('a tab closed while it holds the lock releases it, and another tab refreshes', async () => {
+  server.expireAccessTokens();
+  const hold = server.hold('/auth/refresh'); // never released: the closing tab's refresh never completes
+  void burst(tabs[0]!).catch(() => {}); // the page goes away under it
+  await hold.arrived;
+  const others = tabs.slice(1).map(burst);
+  await until(() => served('/api/data', 401) === TABS * BURST);
+  await tabs[0]!.close();
+  const results = await Promise.all(others);
+  expect(results).toEqual(tabs.slice(1).map(() => ({ ok: BURST, failed: [] })));
+  expect(server.refreshes).toBe(1);
+  expect(server.reuses).toBe(0);
+});
+
+test('after one tab refreshes, the others send its token on their next call', async () => {
+  await tabs[0]!.evaluate(() => demo.auth.refresh());
+  const fresh = await tabs[0]!.evaluate(async () => (await demo.auth.getTokens())!.accessToken);
+  for (const tab of tabs.slice(1)) await tab.waitForFunction(async (token) => (await demo.auth.getTokens())?.accessToken === token, fresh);
+  await Promise.all(tabs.slice(1).map(burst));
+  const calls = server.log.filter((entry) => entry.path === '/api/data');
+  expect(calls).toHaveLength((TABS - 1) * BURST);
+  expect(calls.every((entry) => entry.status === 200 && entry.token === 2)).toBe(true);
+  expect(server.refreshes).toBe(1);
+});
+
+test('sign-out in one tab signs out the others: their calls carry no token and refresh nothing', async () => {
+  await tabs[0]!.evaluate(() => demo.signOut());
+  for (const tab of tabs.slice(1)) await tab.waitForFunction(async () => (await demo.auth.getTokens()) === null);
+  const results = await Promise.all(tabs.slice(1).map(burst));
+  expect(results).toEqual(tabs.slice(1).map(() => ({ ok: 0, failed: Array(BURST).fill('ERR_SESSION_EXPIRED') })));
+  expect(server.log.filter((entry) => entry.path === '/api/data').every((entry) => !entry.header)).toBe(true);
+  expect(served('/auth/refresh', 200) + served('/auth/refresh', 400)).toBe(0);
+});
