@@ -6,6 +6,7 @@ export { parseAuthChallenge } from './challenge';
 export type { AuthChallenge, InsufficientScopeError } from './challenge';
 export { memoryStorage } from './storage/memory';
 export { webStorage } from './storage/web';
+export { indexedDBStorage } from './storage/indexedDB';
 export type { TokenStorage } from './storage/types';
 export { webLocks } from './locks/web';
 export type { RefreshLock } from './locks/types';

@@ -1,6 +1,9 @@
 // The tab demo's page script, plain JavaScript so the page runs without a build step.
 import axios from 'axios';
-import { createAuthInterceptor, webLocks, webStorage } from '/lib/axios-auth-interceptor.mjs';
+import { createAuthInterceptor, indexedDBStorage, webLocks, webStorage } from '/lib/axios-auth-interceptor.mjs';
+
+// IndexedDB by default; `?storage=local` shows localStorage and its `storage` event instead.
+const storageKind = new URLSearchParams(location.search).get('storage') === 'local' ? 'localStorage' : 'IndexedDB';
 
 const tab = Math.random().toString(36).slice(2, 6);
 const api = axios.create();
@@ -8,7 +11,7 @@ const state = { signedIn: false, ok: 0, failed: 0, refreshes: 0, lastError: '' }
 let sequence = 0;
 
 const auth = createAuthInterceptor(api, {
-  storage: webStorage(localStorage),
+  storage: storageKind === 'localStorage' ? webStorage(localStorage) : indexedDBStorage(),
   lock: webLocks(),
   refresh: async (tokens, { signal }) => {
     const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal, skipAuth: true });
@@ -56,7 +59,7 @@ function log(line) {
 async function update() {
   state.signedIn = (await auth.getTokens()) !== null;
   document.getElementById('status').textContent =
-    `Tab ${tab}: ${state.signedIn ? 'signed in' : 'signed out'}. Calls: ${state.ok} succeeded, ${state.failed} failed. ` +
+    `Tab ${tab} (tokens in ${storageKind}): ${state.signedIn ? 'signed in' : 'signed out'}. Calls: ${state.ok} succeeded, ${state.failed} failed. ` +
     `Refreshes run by this tab: ${state.refreshes}.`;
 }
 
