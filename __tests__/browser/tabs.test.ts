@@ -50,19 +50,26 @@ async function openTab(query: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(error));
   await page.goto(`${server.url}/${query}`);
-  await page.waitForFunction(() => typeof demo === 'object');
+  await until(() => page.evaluate(() => typeof demo === 'object'));
   await page.evaluate(() => demo.ready);
   return page;
 }
 
-const signedIn = (tab: Page) => tab.waitForFunction(async () => (await demo.auth.getTokens()) !== null);
+/** The access token a tab holds now, or null. */
+const tokenOf = (tab: Page) => tab.evaluate(async () => (await demo.auth.getTokens())?.accessToken ?? null);
+
+/**
+ * Resolves once `condition` holds; the test's own timeout bounds it. Polled from Node: the tabs'
+ * clocks are fake, and a tab in the background may not run animation frames.
+ */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+const signedIn = (tab: Page) => until(async () => (await tokenOf(tab)) !== null);
 const burst = (tab: Page) => tab.evaluate((n) => demo.burst(n), BURST);
 const served = (path: string, status: number) => server.log.filter((entry) => entry.path === path && entry.status === status).length;
 
-/** Resolves once `condition` holds; the test's own timeout bounds it. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 describe('with indexedDBStorage and webLocks', () => {
   beforeEach(() => start());
@@ -128,8 +135,8 @@ describe.each([
 
   test('after one tab refreshes, the others send its token on their next call', async () => {
     await tabs[0]!.evaluate(() => demo.auth.refresh());
-    const fresh = await tabs[0]!.evaluate(async () => (await demo.auth.getTokens())!.accessToken);
-    for (const tab of tabs.slice(1)) await tab.waitForFunction(async (token) => (await demo.auth.getTokens())?.accessToken === token, fresh);
+    const fresh = await tokenOf(tabs[0]!);
+    for (const tab of tabs.slice(1)) await until(async () => (await tokenOf(tab)) === fresh);
     await Promise.all(tabs.slice(1).map(burst));
     const calls = server.log.filter((entry) => entry.path === '/api/data');
     expect(calls).toHaveLength((TABS - 1) * BURST);
@@ -139,7 +146,7 @@ describe.each([
 
   test('sign-out in one tab signs out the others: their calls carry no token and refresh nothing', async () => {
     await tabs[0]!.evaluate(() => demo.signOut());
-    for (const tab of tabs.slice(1)) await tab.waitForFunction(async () => (await demo.auth.getTokens()) === null);
+    for (const tab of tabs.slice(1)) await until(async () => (await tokenOf(tab)) === null);
     const results = await Promise.all(tabs.slice(1).map(burst));
     expect(results).toEqual(tabs.slice(1).map(() => ({ ok: 0, failed: Array(BURST).fill('ERR_SESSION_EXPIRED') })));
     expect(server.log.filter((entry) => entry.path === '/api/data').every((entry) => !entry.header)).toBe(true);

@@ -1,6 +1,6 @@
 // Compiled by `npm run typecheck`, never run: each line states what the public types allow.
 import axios, { type AxiosError } from 'axios';
-import { AuthError, createAuthInterceptor, isAuthError, type AuthInterceptor, type AuthTokens, type TokenStorage } from '../../src';
+import { AuthError, createAuthInterceptor, indexedDBStorage, isAuthError, webLocks, type AuthInterceptor, type AuthTokens, type RefreshLock, type TokenStorage } from '../../src';
 
 const instance = axios.create();
 const auth: AuthInterceptor = createAuthInterceptor(instance, {
@@ -21,7 +21,14 @@ const refreshed: Promise<AuthTokens> = auth.refresh();
 void [tokens, refreshed];
 
 const storage: TokenStorage = { get: async () => null, set: () => {}, clear: async () => {} };
-void storage;
+const shared: TokenStorage = { ...storage, subscribe: (listener) => (listener(null), () => {}) };
+void [storage, shared];
+
+// A lock hands back what the refresh resolved with.
+const lock: RefreshLock = { withLock: (fn, options) => (void options?.signal, fn()) };
+const locked: Promise<number> = lock.withLock(async () => 1);
+void locked;
+createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'a' }), lock: webLocks('app'), storage: indexedDBStorage('app', 'tokens') });
 
 const unknownError: unknown = new Error();
 if (isAuthError(unknownError)) {
@@ -40,3 +47,5 @@ void instance.get('/', { skipAuth: 'yes' });
 void new AuthError('ERR_SOMETHING', 'x');
 // @ts-expect-error setTokens needs an accessToken
 void auth.setTokens({ refreshToken: 'r' });
+// @ts-expect-error a lock is an object with withLock
+createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'a' }), lock: () => {} });

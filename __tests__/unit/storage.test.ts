@@ -1,4 +1,4 @@
-import { memoryStorage, webStorage, type TokenStorage } from '../../src';
+import { indexedDBStorage, memoryStorage, webStorage, type TokenStorage } from '../../src';
 import { flush } from '../helpers/deferred';
 import { MemoryWebStorage } from '../helpers/fakes';
 import { mockApi } from '../helpers/mockApi';
@@ -75,4 +75,8 @@ test('a rotated refresh token is in storage before any waiting call is replayed'
   await Promise.all([api.instance.get('/a'), api.instance.get('/b')]);
   await flush();
   expect(storedWhenReplayed).toEqual(['rt-0', 'rt-0', 'rt-2', 'rt-2']);
+});
+
+test('indexedDBStorage says so where IndexedDB is missing, rather than keep tokens nowhere', () => {
+  expect(() => indexedDBStorage()).toThrow(expect.objectContaining({ name: 'AuthError', code: 'ERR_STORAGE', message: 'indexedDB is not available here' }));
 });
