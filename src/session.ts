@@ -195,15 +195,6 @@ export class Session {
     const controller = new AbortController();
     const epoch = this.epoch;
     const previous = this.tokens ?? null;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const timedOut = new AuthError('ERR_REFRESH_TIMEOUT', `refresh() did not settle within ${refreshTimeout} ms`);
-        controller.abort(timedOut);
-        reject(timedOut);
-      }, refreshTimeout);
-    });
-
     const run = async (): Promise<Tokens> => {
       if (lock) {
         // Another tab or process may have refreshed while this one waited for the lock: its
@@ -238,13 +229,27 @@ export class Session {
       return tokens;
     };
 
+    // The clock starts once this session may refresh, and stopping it settles the attempt, so a
+    // lock is released on time even when `refresh` ignores its signal. How long waiting for the
+    // lock takes is the lock's to bound: every holder leaves within `refreshTimeout`.
+    const attempt = () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const timedOut = new AuthError('ERR_REFRESH_TIMEOUT', `refresh() did not settle within ${refreshTimeout} ms`);
+          controller.abort(timedOut);
+          reject(timedOut);
+        }, refreshTimeout);
+      });
+      return Promise.race([run(), timeout]).finally(() => clearTimeout(timer));
+    };
     const exclusive = () =>
-      lock!.withLock(run, { signal: controller.signal }).catch((cause: unknown) => {
+      lock!.withLock(attempt).catch((cause: unknown) => {
         throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
       });
 
     this.reason = reason;
-    this.refreshing = Promise.race([lock ? exclusive() : run(), timeout])
+    this.refreshing = (lock ? exclusive() : attempt())
       .catch((failure: AuthError) => {
         // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
         if (this.tokens) this.serverDecides = this.tokens.accessToken;
@@ -252,7 +257,6 @@ export class Session {
         throw failure;
       })
       .finally(() => {
-        clearTimeout(timer);
         this.refreshing = undefined;
       });
     return this.refreshing;

@@ -7,24 +7,13 @@ import { deferred, type Deferred } from './deferred';
 export function mutexLock(): RefreshLock {
   let tail = Promise.resolve();
   return {
-    withLock(fn, { signal } = {}) {
-      const previous = tail;
-      let release!: () => void;
-      tail = new Promise((resolve) => (release = resolve));
-      return new Promise((resolve, reject) => {
-        const onAbort = () => reject(signal!.reason);
-        signal?.addEventListener('abort', onAbort);
-        void previous.then(async () => {
-          signal?.removeEventListener('abort', onAbort);
-          try {
-            if (!signal?.aborted) resolve(await fn());
-          } catch (error) {
-            reject(error);
-          } finally {
-            release();
-          }
-        });
-      });
+    withLock(fn) {
+      const turn = tail.then(fn);
+      tail = turn.then(
+        () => {},
+        () => {},
+      );
+      return turn;
     },
   };
 }

@@ -25,7 +25,7 @@ const shared: TokenStorage = { ...storage, subscribe: (listener) => (listener(nu
 void [storage, shared];
 
 // A lock hands back what the refresh resolved with.
-const lock: RefreshLock = { withLock: (fn, options) => (void options?.signal, fn()) };
+const lock: RefreshLock = { withLock: (fn) => fn() };
 const locked: Promise<number> = lock.withLock(async () => 1);
 void locked;
 createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'a' }), lock: webLocks('app'), storage: indexedDBStorage('app', 'tokens') });

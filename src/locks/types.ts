@@ -6,7 +6,8 @@
 export interface RefreshLock {
   /**
    * Waits for the lock, runs `fn` while holding it, releases it however `fn` settles, and
-   * resolves or rejects as `fn` did. When `signal` aborts while waiting, rejects without running `fn`.
+   * resolves or rejects as `fn` did. The session bounds `fn` by `refreshTimeout`; the lock must
+   * bound the wait (a holder that died must not keep it forever), rejecting when it gives up.
    */
-  withLock<T>(fn: () => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -3,7 +3,8 @@ import type { RefreshLock } from './types';
 
 /**
  * A lock shared by every tab, window and worker of the page's origin, on the Web Locks API. The
- * browser releases it when its holder closes or crashes, so a closed tab never blocks the others.
+ * browser releases it when its holder closes or crashes, and a holder leaves within
+ * `refreshTimeout`, so a waiting tab waits at most for the refreshes queued before it.
  * Throws `ERR_LOCK` where `navigator.locks` is missing (outside secure contexts, old browsers,
  * Node): a lock that only pretended to coordinate would let tabs spend one refresh token twice.
  */
@@ -14,6 +15,6 @@ export function webLocks(name = 'axios-auth-interceptor'): RefreshLock {
   }
   return {
     // An async function, so the callback's promise is unwrapped in the type as it is at run time.
-    withLock: async (fn, { signal } = {}) => locks.request(name, { signal }, fn),
+    withLock: async (fn) => locks.request(name, fn),
   };
 }
