@@ -4,8 +4,9 @@ const config: Config = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // The real-browser suite needs Chromium and runs on its own: `npm run test:browser`.
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/browser/'],
+  // The real-browser and real-Redis suites need Chromium and redis-server, and run on their own:
+  // `npm run test:browser`, `npm run test:redis`.
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/browser/', '/__tests__/redis/'],
   // Type-checking is `npm run typecheck`'s job; transpiling alone keeps the suite runnable
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

@@ -2,8 +2,10 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
+    // Each entry self-contained: the main one must not pull in a chunk shared with ./redis.
+    splitting: false,
     dts: true,
     clean: true,
     sourcemap: true,

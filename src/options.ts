@@ -138,5 +138,10 @@ export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions
       throw new TypeError(`Expected \`${name}\` to be ${what}, got ${shown}`);
     }
   }
+  const { lock, refreshTimeout } = resolved as ResolvedOptions;
+  // A lock that expires while its holder still refreshes would let a second process in.
+  if (lock?.ttl !== undefined && !(refreshTimeout < lock.ttl)) {
+    throw new TypeError(`Expected \`refreshTimeout\` to be shorter than the lock's ttl (${lock.ttl} ms), got ${refreshTimeout}`);
+  }
   return resolved as ResolvedOptions;
 }

@@ -10,4 +10,6 @@ export interface RefreshLock {
    * bound the wait (a holder that died must not keep it forever), rejecting when it gives up.
    */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** For a lock that frees itself after this many milliseconds: `refreshTimeout` must be shorter (checked). */
+  readonly ttl?: number;
 }
