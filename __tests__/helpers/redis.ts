@@ -54,7 +54,10 @@ export async function startRedis(): Promise<RedisServer> {
   const start = async () => {
     const server = spawn(process.env.REDIS_SERVER ?? 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
     child = server;
-    const exited = new Promise<never>((_, reject) => server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`))));
+    const exited = new Promise<never>((_, reject) => {
+      server.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+      server.once('error', (error) => reject(new Error(`Cannot start redis-server (apt-get install redis-server, or set REDIS_SERVER): ${error.message}`)));
+    });
     exited.catch(() => {});
     // Ready once it answers; the test's timeout bounds the wait.
     for (;;) {
