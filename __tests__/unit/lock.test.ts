@@ -81,6 +81,19 @@ describe('the lock option', () => {
     expect(order).toEqual(['read', 'locked', 'read', 'refresh', 'stored', 'released']);
   });
 
+  test('inside the lock, malformed stored tokens are reported as ERR_STORAGE and the refresh goes ahead', async () => {
+    const onAuthFailure = jest.fn();
+    let stored: unknown = { accessToken: 'at-1', refreshToken: 'rt-1' };
+    const api = mockApi({ lock: mutexLock(), onAuthFailure, storage: { get: () => stored as never, set: (tokens) => void (stored = tokens), clear: () => {} } });
+    await api.instance.get('/a');
+    stored = '{corrupt';
+    api.valid = 'at-0';
+    await expect(api.instance.get('/b')).resolves.toMatchObject({ status: 200 });
+    expect(api.refresh).toHaveBeenCalledWith({ accessToken: 'at-1', refreshToken: 'rt-1' }, expect.anything());
+    expect(onAuthFailure).toHaveBeenCalledWith(expect.objectContaining({ code: 'ERR_STORAGE' }));
+    expect(stored).toEqual({ accessToken: 'at-2', refreshToken: 'rt-2' });
+  });
+
   test('a sign-out in this tab while its refresh waits for the lock stands: no refresh, no failure reported', async () => {
     const held = deferred();
     const onAuthFailure = jest.fn();
