@@ -149,29 +149,27 @@ export class Session {
 
   /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
   private adopt(stored: unknown): boolean {
-    let tokens: Tokens;
-    try {
-      tokens = stored ? normalizeTokens(stored, null, this.now()) : null;
-    } catch {
-      notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
-      return false;
-    }
+    const tokens = this.parse(stored);
+    if (tokens === undefined) return false;
     this.replace(tokens);
     this.ended = !tokens;
     return true;
   }
 
+  /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
+  private parse(stored: unknown): Tokens | undefined {
+    try {
+      return stored ? normalizeTokens(stored, null, this.now()) : null;
+    } catch {
+      notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
+      return undefined;
+    }
+  }
+
   private load(): Promise<Tokens> {
     this.loading ??= this.store(() => this.options.storage.get()).then(
       (stored) => {
-        if (this.tokens === undefined) {
-          try {
-            this.tokens = stored ? normalizeTokens(stored, null, this.now()) : null;
-          } catch {
-            this.tokens = null;
-            notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
-          }
-        }
+        if (this.tokens === undefined) this.tokens = this.parse(stored) ?? null;
         return this.tokens;
       },
       (error: unknown) => {
