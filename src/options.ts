@@ -2,6 +2,7 @@ import type { AxiosError } from 'axios';
 import type { AuthError } from './errors';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
+import { invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
@@ -133,15 +134,12 @@ export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions
   resolved.storage ??= memoryStorage();
   for (const [name, test, what] of RULES) {
     const value = resolved[name];
-    if (!test(value)) {
-      const shown = isFunction(value) ? 'a function' : typeof value === 'string' ? JSON.stringify(value) : String(value);
-      throw new TypeError(`Expected \`${name}\` to be ${what}, got ${shown}`);
-    }
+    if (!test(value)) throw invalid(name, what, value);
   }
   const { lock, refreshTimeout } = resolved as ResolvedOptions;
   // A lock that expires while its holder still refreshes would let a second process in.
   if (lock?.ttl !== undefined && !(refreshTimeout < lock.ttl)) {
-    throw new TypeError(`Expected \`refreshTimeout\` to be shorter than the lock's ttl (${lock.ttl} ms), got ${refreshTimeout}`);
+    throw invalid('refreshTimeout', `shorter than the lock's ttl (${lock.ttl} ms)`, refreshTimeout);
   }
   return resolved as ResolvedOptions;
 }

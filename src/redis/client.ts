@@ -1,3 +1,5 @@
+import { invalid } from '../validation';
+
 /**
  * What this module needs of a Redis connection: ioredis's `call` (ioredis 5+) or node-redis's
  * `sendCommand` (redis 4+). Pass the client you already have; it is never loaded from here.
@@ -23,9 +25,8 @@ export function commandSender(client: RedisClient, timeout: number): Send {
     });
 }
 
-/** Throws a `TypeError` saying what was expected, the way the main options are checked. */
 export function check(name: string, value: unknown, valid: boolean, what: string): void {
-  if (!valid) throw new TypeError(`Expected \`${name}\` to be ${what}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  if (!valid) throw invalid(name, what, value);
 }
 
 export function checkClient(client: unknown): asserts client is RedisClient {

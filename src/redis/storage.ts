@@ -1,5 +1,5 @@
+import { fromJson } from '../storage/json';
 import type { TokenStorage } from '../storage/types';
-import type { AuthTokens } from '../tokens';
 import { check, checkClient, commandSender, isPositive, type RedisClient } from './client';
 
 export interface RedisStorageOptions {
@@ -32,15 +32,7 @@ export function redisStorage(client: RedisClient, { prefix = 'axios-auth-interce
   const send = commandSender(client, timeout);
   const name = prefix + key;
   return {
-    async get() {
-      const text = await send('GET', name);
-      if (text === null) return null;
-      try {
-        return JSON.parse(String(text)) as AuthTokens;
-      } catch {
-        return text as never; // the session ignores it as malformed and reports ERR_STORAGE
-      }
-    },
+    get: async () => fromJson((await send('GET', name)) as string | null),
     set: async (tokens) => void (await send('SET', name, JSON.stringify(tokens))),
     clear: async () => void (await send('DEL', name)),
   };
