@@ -2,6 +2,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { AuthInterceptor } from '../../src';
 import type { TokenServer } from '../../examples/server';
 import { startBrowserDemo } from '../../examples/browser/server';
+import { until } from '../helpers/deferred';
 
 /** What examples/browser/app.js puts on `window` for the tests. */
 declare const demo: {
@@ -58,14 +59,8 @@ async function openTab(query: string): Promise<Page> {
 /** The access token a tab holds now, or null. */
 const tokenOf = (tab: Page) => tab.evaluate(async () => (await demo.auth.getTokens())?.accessToken ?? null);
 
-/**
- * Resolves once `condition` holds; the test's own timeout bounds it. Polled from Node: the tabs'
- * clocks are fake, and a tab in the background may not run animation frames.
- */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
-}
-
+// Conditions in the tabs are polled from Node (`until`): the tabs' clocks are fake, and a tab
+// in the background may not run animation frames.
 const signedIn = (tab: Page) => until(async () => (await tokenOf(tab)) !== null);
 const burst = (tab: Page) => tab.evaluate((n) => demo.burst(n), BURST);
 const served = (path: string, status: number) => server.log.filter((entry) => entry.path === path && entry.status === status).length;

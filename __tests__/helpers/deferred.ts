@@ -24,3 +24,11 @@ export function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } |
     (error: unknown) => ({ ok: false as const, error }),
   );
 }
+
+/**
+ * Resolves once `condition` holds, checking every few milliseconds; the test's own timeout
+ * bounds the wait. For state in other processes or a browser, where no promise tells.
+ */
+export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 10));
+}

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startTokenServer, type TokenServer } from '../../examples/server';
+import { until } from '../helpers/deferred';
 import { startRedis, type RedisServer } from '../helpers/redis';
 import type { BurstResult, Command } from './worker';
 
@@ -54,11 +55,6 @@ function startWorker(client: 'ioredis' | 'redis'): Promise<Worker> {
 
 const burst = (worker: Worker) => worker.send<BurstResult>({ type: 'burst', calls: BURST });
 const allSucceeded = (workers: Worker[]) => workers.map(() => ({ ok: BURST, failed: [] }));
-
-/** Resolves once `condition` holds; the test's own timeout bounds it. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 beforeEach(async () => {
   redis = await startRedis();
