@@ -65,7 +65,6 @@ const signedIn = (tab: Page) => until(async () => (await tokenOf(tab)) !== null)
 const burst = (tab: Page) => tab.evaluate((n) => demo.burst(n), BURST);
 const served = (path: string, status: number) => server.log.filter((entry) => entry.path === path && entry.status === status).length;
 
-
 describe('with indexedDBStorage and webLocks', () => {
   beforeEach(() => start());
 
