@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './deferred';
 
 /** A free loopback port, as the OS hands one out. */
 function freePort(): Promise<number> {
@@ -59,12 +60,8 @@ export async function startRedis(): Promise<RedisServer> {
       server.once('error', (error) => reject(new Error(`Cannot start redis-server (apt-get install redis-server, or set REDIS_SERVER): ${error.message}`)));
     });
     exited.catch(() => {});
-    // Ready once it answers; the test's timeout bounds the wait.
-    for (;;) {
-      const ready = await Promise.race([ask(port, 'PING').catch(() => ''), exited]);
-      if (ready === '+PONG') return;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // Ready once it answers; a server that exits instead ends the wait with why.
+    await until(async () => (await Promise.race([ask(port, 'PING').catch(() => ''), exited])) === '+PONG');
   };
   const stop = async () => {
     const stopping = child;
