@@ -1,0 +1,110 @@
+import { invalid } from '../validation';
+import { signParams, type DPoPAlgorithm } from './algorithms';
+import { base64url, sha256 } from './base64url';
+import { htu, targetUrl } from './htu';
+import { jwkThumbprint, publicJwk } from './jwk';
+import { checkKeyPair } from './keyPair';
+import { responseNonce, validNonce } from './nonce';
+
+export interface DPoPProofOptions {
+  /** The access token the call carries: the proof then binds it with `ath` (RFC 9449 section 4.2). */
+  accessToken?: string;
+  /** The nonce to send; by default the last one this origin gave (`remember`, `observe`). */
+  nonce?: string;
+  /** The time to put in `iat`, in milliseconds like `Date.now()`: pass the server's clock when known. */
+  now?: number;
+}
+
+/** One client's DPoP state: its key pair and the nonces servers gave it. */
+export interface DPoP {
+  /** The JWS algorithm of the proofs, read from the key. */
+  readonly alg: DPoPAlgorithm;
+  readonly keyPair: CryptoKeyPair;
+  /**
+   * A fresh proof JWT for one HTTP request (RFC 9449 section 4): send it as the `DPoP` header.
+   * Each call gives a new `jti`, so a replayed request needs a new proof too.
+   */
+  proof(method: string, url: string | URL, options?: DPoPProofOptions): Promise<string>;
+  /** Keeps `nonce` for later proofs to `url`'s origin; an invalid or empty nonce is ignored. */
+  remember(url: string | URL, nonce: string | null | undefined): void;
+  /** The nonce proofs to `url`'s origin carry now, if any. */
+  nonceFor(url: string | URL): string | undefined;
+  /**
+   * Remembers the `DPoP-Nonce` header of a response to `url`, on any status: servers may hand
+   * out the next nonce on a success (RFC 9449 section 8.2). Returns that nonce, if any.
+   */
+  observe(url: string | URL, headers: unknown): string | undefined;
+  /** The public key as proofs carry it: only the members RFC 7638 requires. */
+  publicJwk(): Promise<JsonWebKey>;
+  /** The key's JWK SHA-256 thumbprint (RFC 7638): `dpop_jkt` (section 10), the token's `cnf.jkt` (section 6). */
+  thumbprint(): Promise<string>;
+}
+
+/**
+ * Makes a DPoP signer for `keyPair`: any WebCrypto `CryptoKeyPair` whose algorithm a proof can
+ * use, including pairs made by oauth4webapi, openid-client or oidc-client-ts. Keep one per
+ * signed-in session; it holds that session's nonces and nothing is shared between two of them.
+ */
+export function createDPoP(keyPair: CryptoKeyPair): DPoP {
+  const alg = checkKeyPair(keyPair);
+  const params = signParams(keyPair.privateKey, alg);
+  const nonces = new Map<string, string>();
+  const key = once(async () => {
+    const jwk = await publicJwk(keyPair.publicKey);
+    // Section 4.2: typ, alg and the public jwk; the same for every proof, so encoded once.
+    return { jwk, header: base64url(JSON.stringify({ typ: 'dpop+jwt', alg, jwk })) };
+  });
+  // The same token goes out on call after call: hash it once.
+  let lastToken: string | undefined;
+  let lastAth: Promise<string> | undefined;
+  const ath = (token: string) => {
+    if (token !== lastToken || !lastAth) [lastToken, lastAth] = [token, sha256(token)];
+    return lastAth;
+  };
+
+  const remember: DPoP['remember'] = (url, nonce) => {
+    const valid = validNonce(nonce);
+    if (valid) nonces.set(targetUrl(url).origin, valid);
+  };
+
+  return {
+    alg,
+    keyPair,
+    async proof(method, url, options = {}) {
+      const target = targetUrl(url);
+      const { accessToken, now = Date.now() } = options;
+      if (!Number.isFinite(now)) throw invalid('now', 'a time in milliseconds, like Date.now()', now);
+      const nonce = options.nonce ?? nonces.get(target.origin);
+      const claims = {
+        jti: crypto.randomUUID(),
+        htm: method.toUpperCase(),
+        htu: htu(target),
+        iat: Math.floor(now / 1000),
+        ...(accessToken !== undefined && { ath: await ath(accessToken) }),
+        ...(nonce !== undefined && { nonce }),
+      };
+      const input = `${(await key()).header}.${base64url(JSON.stringify(claims))}`;
+      const signature = await crypto.subtle.sign(params, keyPair.privateKey, new TextEncoder().encode(input));
+      return `${input}.${base64url(signature)}`;
+    },
+    remember,
+    nonceFor: (url) => nonces.get(targetUrl(url).origin),
+    observe(url, headers) {
+      const nonce = responseNonce(headers as Parameters<typeof responseNonce>[0]);
+      remember(url, nonce);
+      return nonce;
+    },
+    publicJwk: async () => ({ ...(await key()).jwk }),
+    thumbprint: async () => jwkThumbprint((await key()).jwk),
+  };
+}
+
+/** Runs `task` once and keeps its result; a failure is not kept, so the next call tries again. */
+function once<T>(task: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () =>
+    (result ??= task().catch((error: unknown) => {
+      result = undefined;
+      throw error;
+    }));
+}

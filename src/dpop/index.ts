@@ -1,0 +1,10 @@
+export { generateDPoPKeyPair, importDPoPKeyPair } from './keyPair';
+export type { GenerateDPoPKeyPairOptions } from './keyPair';
+export type { DPoPAlgorithm } from './algorithms';
+export { createDPoP } from './createDPoP';
+export type { DPoP, DPoPProofOptions } from './createDPoP';
+export { dpopProblem } from './problem';
+export type { DPoPProblem, ResponseLike } from './problem';
+export { jwkThumbprint } from './jwk';
+export { indexedDBKeyStore, loadOrCreateDPoPKeyPair } from './keyStore';
+export type { DPoPKeyStore } from './keyStore';
