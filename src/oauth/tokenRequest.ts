@@ -1,0 +1,81 @@
+import { isAxiosError } from 'axios';
+import { AuthError } from '../errors';
+import type { RefreshContext } from '../options';
+import { redact } from '../redact';
+import type { AuthTokens } from '../tokens';
+import { clientCredentials, formEncode } from './clientAuthentication';
+import { OAuthError } from './errors';
+import type { ResolvedGrantOptions } from './options';
+
+/** Tokens as a grant returns them; `tokenType` and `scope` are kept as the server sent them. */
+export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
+
+/**
+ * Sends one token request (RFC 6749 section 3.2): a form-urlencoded POST (Appendix B) asking
+ * for JSON, with the grant's fields, the client's authentication, `scope`, each `resource`
+ * (RFC 8707 section 2.1) and `params`. `spent` lists the grant's own secrets (a refresh token),
+ * masked with the client's in any error that leaves here.
+ */
+export async function tokenRequest(
+  endpoint: string,
+  grant: Array<[string, string]>,
+  options: ResolvedGrantOptions,
+  context: Pick<RefreshContext, 'signal'>,
+  spent: string[] = [],
+): Promise<GrantTokens> {
+  const client = clientCredentials(options);
+  const body = new URLSearchParams([...grant, ...client.body]);
+  if (options.scope) body.set('scope', options.scope);
+  for (const resource of options.resource) body.append('resource', resource);
+  for (const [name, value] of Object.entries(options.params)) body.set(name, value);
+  let data: unknown;
+  try {
+    ({ data } = await options.http.request({
+      method: 'POST',
+      url: endpoint,
+      data: body.toString(),
+      headers: { ...client.headers, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      signal: context.signal,
+    }));
+  } catch (error) {
+    const answer = isAxiosError(error) ? error.response : undefined;
+    const refusal = answer?.data as { error?: unknown } | undefined;
+    // RFC 6749 section 5.2: an error response is JSON with a string `error` code.
+    if (answer && typeof refusal?.error === 'string') throw new OAuthError(refusal as { error: string }, answer.status);
+    // Anything else (a 5xx, a 429, the network) passes as axios reported it, without the secrets
+    // its config holds, so the core can tell a transient failure by its status.
+    throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode)]);
+  }
+  return toTokens(data);
+}
+
+/**
+ * Maps a successful token response (RFC 6749 section 5.1) to tokens. `expires_in` is returned
+ * as it came: the core turns it into an expiry on the server's clock. An absent `refresh_token`
+ * is left out, so the core keeps the one it has (section 6: the server may not rotate it).
+ */
+export function toTokens(data: unknown): GrantTokens {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new AuthError('ERR_INVALID_TOKENS', `Expected a JSON object from the token endpoint, got ${data === null ? 'null' : typeof data}`);
+  }
+  const { access_token, token_type, expires_in, refresh_token, scope } = data as Record<string, unknown>;
+  // Keys only, never values: the body may hold tokens.
+  const keys = () => Object.keys(data).slice(0, 20).join(', ') || 'none';
+  if (typeof access_token !== 'string' || access_token === '') {
+    throw new AuthError('ERR_INVALID_TOKENS', `Expected \`access_token\` in the token response; its keys were: ${keys()}`);
+  }
+  // Some servers send the number as a string; anything that is not a count of seconds is refused.
+  const expiresIn = typeof expires_in === 'string' && /^\d+$/.test(expires_in) ? Number(expires_in) : expires_in;
+  if (expiresIn !== undefined && !(typeof expiresIn === 'number' && expiresIn >= 0 && expiresIn < Infinity)) {
+    throw new AuthError('ERR_INVALID_TOKENS', 'Expected `expires_in` in the token response to be a number of seconds');
+  }
+  if (refresh_token !== undefined && (typeof refresh_token !== 'string' || refresh_token === '')) {
+    throw new AuthError('ERR_INVALID_TOKENS', 'Expected `refresh_token` in the token response to be a non-empty string');
+  }
+  const tokens: GrantTokens = { accessToken: access_token };
+  if (typeof token_type === 'string') tokens.tokenType = token_type;
+  if (expiresIn !== undefined) tokens.expiresIn = expiresIn;
+  if (refresh_token !== undefined) tokens.refreshToken = refresh_token;
+  if (typeof scope === 'string') tokens.scope = scope;
+  return tokens;
+}
