@@ -1,0 +1,83 @@
+// One user's session from sign-in to the end, in a TypeScript ES module: sign in, calls across
+// an expiry, sign out, and a session the server ends. From a clone, `npm run examples` builds
+// the package and runs this; it prints each step and exits non-zero if anything is off.
+import axios from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createAuthInterceptor, isAuthError, type AuthTokens } from 'axios-auth-interceptor';
+import { startTokenServer } from '../token-server.cjs';
+
+const TOKEN_LIFETIME_MS = 1_500;
+const server = await startTokenServer({ accessTtlMs: TOKEN_LIFETIME_MS });
+
+const failures: string[] = [];
+function check(ok: boolean, what: string) {
+  console.log(`   ${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+}
+
+/** The server answers as OAuth servers do (`access_token`, ...); the library wants its own names. */
+const fromOAuth = (data: { access_token: string; refresh_token: string; expires_in: number }): AuthTokens => ({
+  accessToken: data.access_token,
+  refreshToken: data.refresh_token,
+  expiresIn: data.expires_in,
+});
+
+let sentToSignIn = 0;
+const api = axios.create({ baseURL: server.url });
+const auth = createAuthInterceptor(api, {
+  refresh: async (tokens, { signal }) => {
+    const { data } = await api.post('/auth/refresh', { refresh_token: tokens?.refreshToken }, { skipAuth: true, signal });
+    return fromOAuth(data);
+  },
+  // These tokens live 1.5 s, so the default leeway of 30 s would be far too long.
+  refreshLeeway: 500,
+  onAuthFailure: (error) => {
+    if (error.code === 'ERR_SESSION_EXPIRED') {
+      sentToSignIn++;
+      console.log('   -> the app sends the user to sign in');
+    }
+  },
+});
+
+async function signIn() {
+  const { data } = await api.post('/auth/sign-in', { username: 'ada', password: 'correct horse' }, { skipAuth: true });
+  await auth.setTokens(fromOAuth(data));
+}
+
+async function signOut() {
+  const tokens = await auth.getTokens();
+  await api.post('/auth/sign-out', { refresh_token: tokens?.refreshToken }, { skipAuth: true });
+  await auth.clearTokens();
+}
+
+const me = async () => (await api.get<{ name: string }>('/api/me')).data.name;
+const times = <T,>(n: number, call: () => Promise<T>) => Promise.allSettled(Array.from({ length: n }, call));
+
+console.log('1. Sign in');
+await signIn();
+check((await me()) === 'Ada', 'a call carries the access token');
+
+console.log('2. Five calls after the access token expired');
+await sleep(TOKEN_LIFETIME_MS + 600); // the 600 ms cover the server's clock, known to the second
+const afterExpiry = await times(5, me);
+check(afterExpiry.every((result) => result.status === 'fulfilled'), 'all five succeed');
+check(server.stats.refreshes === 1, 'one refresh served all five');
+check(server.stats.unauthorized === 0, 'it ran before they were sent: no call was refused');
+
+console.log('3. Sign out');
+await signOut();
+check((await auth.getTokens()) === null, 'the tokens are forgotten');
+
+console.log('4. The server ends the session (a password change elsewhere)');
+await signIn();
+server.revokeSession();
+const afterRevocation = await times(3, me);
+const sessionExpired = (reason: unknown) => isAuthError(reason) && reason.code === 'ERR_SESSION_EXPIRED';
+check(afterRevocation.every((result) => result.status === 'rejected' && sessionExpired(result.reason)), 'each of three calls rejects once, with ERR_SESSION_EXPIRED');
+check(server.stats.refused === 1, 'one refresh was tried for the three, and refused');
+check(sentToSignIn === 1, 'the app was told once');
+check((await auth.getTokens()) === null, 'the tokens are cleared');
+
+await server.close();
+console.log(failures.length ? `\n${failures.length} check(s) failed.` : '\nEverything happened as described.');
+process.exitCode = failures.length ? 1 : 0;
