@@ -1,49 +1,172 @@
-import { AxiosHeaders, CanceledError, isAxiosError, isCancel } from 'axios';
-import type { AxiosAdapter, AxiosError, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { insufficientScope, isExpiredTokenResponse, type InsufficientScopeError } from './challenge';
-import { forCall, isAuthError } from './errors';
-import { absoluteUrl } from './origins';
-import type { Session } from './session';
-import type { AuthTokens } from './tokens';
+import { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 'axios';
+import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
+import { AuthError, forCall, isAuthError } from './errors';
+import { absoluteUrl, createOriginCheck } from './origins';
+import type { Session, Tokens } from './session';
+
+/** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
+const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
+/** On a config: the guard that routed it for this send. Symbols do not survive axios's config merge, so a re-sent config has none. */
+const ROUTED = Symbol('routed');
+/** On a config: the header value this library put there, to take back after the call. */
+const PUT = Symbol('put');
+
+type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
+type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string };
 
 /**
- * Wraps the adapter that really sends the call. Working at this depth, after every request
- * interceptor and before every response interceptor, is what lets a replay reuse the exact
- * bytes already encoded, keeps user interceptors to one run per call, and reads the token at
- * the moment the call leaves.
+ * Guards the calls of one axios instance with a session: a request interceptor routes each call
+ * through a wrapper around the adapter that really sends it, and a response interceptor takes
+ * the token back off the config, so a config re-sent after `eject()`, with `skipAuth` or through
+ * another instance carries none.
  */
-export function authenticate(session: Session, send: AxiosAdapter): AxiosAdapter {
-  const { header, scheme, maxRetries } = session.options;
+export function guard(session: Session, target: AxiosInstance) {
+  const { header, scheme } = session.options;
   const lower = header.toLowerCase();
-  return async (config) => {
-    const target = absoluteUrl(config);
-    if (target !== undefined && !session.mayReceive(target, config.baseURL)) return send(config);
-    guardRedirects(session, config, lower);
-    let sent: string | undefined;
-    let failure: AxiosError | undefined;
-    try {
-      for (let replays = 0; ; replays++) {
-        const pending = failure ? session.renew(sent, failure) : session.current();
-        const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
-        sent = tokens?.accessToken;
-        if (sent) setHeader(config.headers, header, lower, scheme ? `${scheme} ${sent}` : sent);
-        else if (failure) config.headers.delete(header);
-        try {
-          const response = await send(config);
-          session.observe(response.headers?.date);
-          return response;
-        } catch (error) {
-          session.observe(isAxiosError(error) ? error.response?.headers?.date : undefined);
-          if (replays >= maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
-          failure = error as AxiosError;
-        }
-      }
-    } catch (error) {
-      const scope = isAxiosError(error) && error.response ? insufficientScope(error.response) : undefined;
-      if (scope !== undefined) (error as InsufficientScopeError).requiredScope = scope;
-      throw session.redact(error, sent);
-    }
+  const mayReceive = createOriginCheck(session.options.allowedOrigins);
+  let attached = true;
+  // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
+  // the last one is kept, so per-call adapters cannot pile up.
+  let lastAdapter: unknown;
+  let wrapped: Wrapper | undefined;
+  const self = {};
+
+  const put = (config: Routed, tokens: Tokens) => {
+    const value = tokens && (scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken);
+    if (value) setHeader(config.headers, header, lower, (config[PUT] = value));
+    else take(config);
   };
+  const take = (config: Routed | undefined) => {
+    if (config?.[PUT] !== undefined && config.headers?.get?.(header) === config[PUT]) config.headers.delete(header);
+    if (config) delete config[PUT];
+  };
+  const allowed = (config: InternalAxiosRequestConfig) => {
+    const target = absoluteUrl(config);
+    return target === undefined || mayReceive(target, config.baseURL);
+  };
+
+  /** The wrapper around the adapter that really sends: attach, wait, replay. */
+  const authenticate = (send: AxiosAdapter): AxiosAdapter =>
+    async function (config: Routed) {
+      if (config[ROUTED] !== self || !attached || config.skipAuth) {
+        take(config);
+        return send(config);
+      }
+      if (!allowed(config)) {
+        take(config);
+        session.emit({ type: 'token-withheld', ...describe(config), reason: 'origin' });
+        return send(config);
+      }
+      if (session.flight.invoking) {
+        throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
+      }
+      guardRedirects(config);
+      let sent: string | undefined;
+      let failure: AxiosError | undefined;
+      try {
+        for (let replays = 0; ; replays++) {
+          const pending = failure ? session.renew(sent, failure) : session.current();
+          if (pending instanceof Promise) session.emit({ type: 'call-held', ...describe(config) });
+          const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
+          sent = tokens?.accessToken;
+          put(config, tokens);
+          if (failure) session.emit({ type: 'call-replayed', ...describe(config), status: failure.response!.status });
+          try {
+            const response = await send(config);
+            session.observe(response.headers?.date);
+            return response;
+          } catch (error) {
+            session.observe(isAxiosError(error) ? error.response?.headers?.date : undefined);
+            if (replays >= session.options.maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
+            failure = error as AxiosError;
+          }
+        }
+      } catch (error) {
+        if (isAxiosError(error) && error.response) challenged(session, config, error as AxiosError & { response: AxiosResponse });
+        throw session.redact(error, sent);
+      }
+    };
+
+  /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */
+  const route = (config: Routed) => {
+    const adapter = unwrap(config.adapter) as InternalAxiosRequestConfig['adapter'];
+    // Set now, so interceptors that run later (a cache keyed by `Vary: Authorization`) see whose
+    // call this is; the wrapper sets it again when the call leaves.
+    const known = session.peek();
+    if (known && allowed(config)) put(config, known);
+    // A function put on this one call in place of the instance's adapter (a cache hit, a stub)
+    // gets the token if it is known now, but never waits for or starts a refresh.
+    if (typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter)) {
+      config.adapter = adapter;
+      return config;
+    }
+    if (!wrapped || adapter !== lastAdapter) {
+      lastAdapter = adapter;
+      wrapped = Object.assign(authenticate(getAdapter(adapter)), { [WRAPS]: adapter });
+    }
+    config.adapter = wrapped;
+    config[ROUTED] = self;
+    return config;
+  };
+
+  // Synchronous, so axios keeps its fast path when no other request interceptor is async.
+  const requestId = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
+  const responseId = target.interceptors.response.use(
+    (response) => {
+      take(response.config);
+      return response;
+    },
+    (error: { config?: Routed }) => {
+      take(error?.config);
+      throw error;
+    },
+  );
+  return () => {
+    attached = false;
+    target.interceptors.request.eject(requestId);
+    target.interceptors.response.eject(responseId);
+  };
+
+  /**
+   * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
+   * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
+   */
+  function guardRedirects(config: InternalAxiosRequestConfig): void {
+    const own = config.beforeRedirect;
+    config.beforeRedirect = (options, ...rest) => {
+      if (!mayReceive(options.href, config.baseURL)) {
+        for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
+      }
+      own?.(options, ...rest);
+    };
+  }
+}
+
+const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
+
+/** The method, and the URL without its query (which may hold anything), for events. */
+function describe(config: InternalAxiosRequestConfig): { method: string; url: string } {
+  const url = `${config.baseURL && !/^[a-z][a-z\d+.-]*:/i.test(config.url ?? '') ? config.baseURL.replace(/\/+$/, '') + '/' : ''}${(config.url ?? '').replace(/^\/+/, '')}`;
+  return { method: (config.method ?? 'get').toUpperCase(), url: url.split(/[?#]/)[0]! };
+}
+
+/** A 401 or 403 reaches the caller: say so, with what its challenge asked for. */
+function challenged(session: Session, config: InternalAxiosRequestConfig, error: AxiosError & { response: AxiosResponse }): void {
+  const { response } = error;
+  const scope = insufficientScope(response);
+  if (scope !== undefined) (error as InsufficientScopeError).requiredScope = scope;
+  const { status } = response;
+  if (status !== 401 && status !== 403) return;
+  const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
+  const challenge = typeof header === 'string' ? parseAuthChallenge(header)[0] : undefined;
+  session.emit({
+    type: 'challenge',
+    ...describe(config),
+    status,
+    ...(challenge && { scheme: challenge.scheme }),
+    ...(challenge?.params.error && { error: challenge.params.error }),
+  });
 }
 
 /**
@@ -59,20 +182,6 @@ function setHeader(headers: Record<string, unknown>, name: string, lower: string
     }
   }
   headers[name] = value;
-}
-
-/**
- * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
- * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
- */
-function guardRedirects(session: Session, config: InternalAxiosRequestConfig, lower: string): void {
-  const own = config.beforeRedirect;
-  config.beforeRedirect = (options, ...rest) => {
-    if (!session.mayReceive(options.href, config.baseURL)) {
-      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
-    }
-    own?.(options, ...rest);
-  };
 }
 
 /** A stream body is consumed by the first send; a replay would send nothing and could hang. */
@@ -105,11 +214,11 @@ function withParsedData(error: AxiosError): AxiosError {
 }
 
 /** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
-async function wait(pending: Promise<AuthTokens | null>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
+async function wait(pending: Promise<Tokens>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
   const { signal, cancelToken } = config;
   let release = () => {};
   try {
-    return await new Promise<AuthTokens | null>((resolve, reject) => {
+    return await new Promise<Tokens>((resolve, reject) => {
       const onAbort = () => reject(new CanceledError(undefined, config));
       const onCancel = (reason: unknown) => reject(reason);
       // Subscribed first, so a refresh failure after an abort is still handled, never unhandled.

@@ -1,8 +1,9 @@
-import { getAdapter, type AxiosAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
-import { authenticate } from './adapter';
+import type { AxiosInstance } from 'axios';
+import { guard } from './adapter';
 import { resolveOptions, type AuthInterceptorOptions } from './options';
 import { Session } from './session';
 import type { AuthTokens } from './tokens';
+import { invalid } from './validation';
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -34,30 +35,30 @@ export interface AuthInterceptor {
   eject(): void;
 }
 
+/** On an instance: the session guarding it. One per instance; shared by every copy of this library. */
+const GUARDED = Symbol.for('axios-auth-interceptor.session');
+
+type Guardable = AxiosInstance & { [GUARDED]?: Session };
+
 /**
  * Keeps the calls of `instance` authenticated: attaches the access token when a call is sent,
  * runs one refresh however many calls are refused, holds calls while it runs, and replays them.
+ * An instance has one session at most: a second `createAuthInterceptor` on it throws until the
+ * first is ejected.
  */
 export function createAuthInterceptor(instance: AxiosInstance, options: AuthInterceptorOptions): AuthInterceptor {
+  check(instance);
   const session = new Session(resolveOptions(options));
   const detachers = new Set<() => void>();
-  const attach = (target: AxiosInstance) => {
-    // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
-    // the last one is kept, so per-call adapters cannot pile up.
-    let lastAdapter: unknown;
-    let wrapped: AxiosAdapter | undefined;
-    const route = (config: InternalAxiosRequestConfig) => {
-      if (!wrapped || config.adapter !== lastAdapter) {
-        lastAdapter = config.adapter;
-        wrapped = authenticate(session, getAdapter(config.adapter));
-      }
-      config.adapter = wrapped;
-      return config;
-    };
-    // Synchronous, so axios keeps its fast path when no other request interceptor is async.
-    const id = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
+  const attach = (target: Guardable) => {
+    check(target);
+    const unguard = guard(session, target);
+    target[GUARDED] = session;
     const detach = () => {
-      if (detachers.delete(detach)) target.interceptors.request.eject(id);
+      if (detachers.delete(detach)) {
+        unguard();
+        delete target[GUARDED];
+      }
       if (!detachers.size) session.unlisten();
     };
     detachers.add(detach);
@@ -66,11 +67,20 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
   };
   attach(instance);
   return {
-    setTokens: (tokens) => session.set(tokens),
+    setTokens: (tokens) => session.set(tokens).catch((error: unknown) => Promise.reject(session.redact(error, tokens?.accessToken))),
     getTokens: () => session.get(),
     clearTokens: () => session.clear(),
-    refresh: () => session.refresh(),
+    refresh: () => session.refresh().catch((error: unknown) => Promise.reject(session.redact(error))),
     attach,
     eject: () => detachers.forEach((detach) => detach()),
   };
+}
+
+function check(instance: Guardable): void {
+  if (typeof instance?.interceptors?.request?.use !== 'function' || typeof instance.defaults !== 'object') {
+    throw invalid('instance', 'an axios instance (axios.create() or axios itself)', instance);
+  }
+  if (instance[GUARDED]) {
+    throw new TypeError('This axios instance already has an auth interceptor: eject() that one first, or share its session with auth.attach(instance)');
+  }
 }

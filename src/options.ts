@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { AuthError } from './errors';
+import type { AuthEvent } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
 import { invalid } from './validation';
@@ -7,24 +8,43 @@ import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
 
-export type RefreshReason = 'unauthorized' | 'expiring' | 'manual';
+export type RefreshReason = 'unauthorized' | 'expiring' | 'manual' | 'missing';
 
 export interface RefreshContext {
   /** Aborted when the refresh times out; pass it to the call that fetches new tokens. */
   signal: AbortSignal;
-  /** `'unauthorized'` after a 401, `'expiring'` before a call with a token about to expire, `'manual'` from `auth.refresh()`. */
+  /**
+   * `'unauthorized'` after a 401, `'expiring'` before a call with a token about to expire,
+   * `'manual'` from `auth.refresh()`, `'missing'` before a call that found the session empty
+   * (with `refreshWithoutTokens`).
+   */
   reason: RefreshReason;
   /** The 401 that started this refresh, when `reason` is `'unauthorized'`. */
   error?: AxiosError;
 }
 
+/**
+ * Fetches new tokens. A function may carry `refreshWithoutTokens: true` (the grants of
+ * `axios-auth-interceptor/oauth` that need no user do) to be the default of that option.
+ */
+export type RefreshFunction = ((tokens: AuthTokens | null, context: RefreshContext) => Promise<AuthTokens>) & { refreshWithoutTokens?: boolean };
+
 export interface AuthInterceptorOptions {
   /**
    * Fetches new tokens. Runs at most once at a time however many calls wait for it. Calling the
-   * same axios instance from here needs `skipAuth: true`, or the call would wait for this refresh.
+   * same axios instance from here needs `skipAuth: true`; a call made without it fails the
+   * refresh at once with a message that says so. Better still, use another axios instance.
    * `tokens` is `null` when the session has none (e.g. the refresh token lives in a cookie).
    */
-  refresh: (tokens: AuthTokens | null, context: RefreshContext) => Promise<AuthTokens>;
+  refresh: RefreshFunction;
+  /**
+   * When the session holds no tokens, a call first waits for one refresh (reason `'missing'`)
+   * instead of leaving without a token: for client credentials, and for a refresh token in an
+   * httpOnly cookie after a reload. Once the auth server refused a refresh, calls reject with
+   * `ERR_SESSION_EXPIRED` until tokens are set again.
+   * @default refresh.refreshWithoutTokens ?? false
+   */
+  refreshWithoutTokens?: boolean;
   /**
    * Where tokens are kept.
    * @default memoryStorage()
@@ -60,7 +80,9 @@ export interface AuthInterceptorOptions {
   /**
    * Milliseconds before the access token's expiry (from `expiresAt`, `expiresIn` or its JWT
    * `exp`) at which a call first waits for a refresh with reason `'expiring'`, instead of
-   * spending a round trip on a 401. `0` refreshes only once the token has expired.
+   * spending a round trip on a 401. Never more than a quarter of the token's lifetime (from
+   * `expiresIn`, the JWT's `iat` and `exp`, or its receipt), so a token living 2 s is refreshed
+   * 0.5 s before it expires, not at once. `0` refreshes only once the token has expired.
    * @default 30_000
    */
   refreshLeeway?: number;
@@ -87,9 +109,14 @@ export interface AuthInterceptorOptions {
    * shared `storage` (`ERR_SESSION_EXPIRED`), and when stored tokens were malformed (`ERR_STORAGE`).
    */
   onAuthFailure?: (error: AuthError) => void;
+  /**
+   * Told what the session does: refreshes, held and replayed calls, challenges passed through,
+   * tokens withheld from an origin. Events never hold a token; `logAuthEvents()` prints them.
+   */
+  onEvent?: (event: AuthEvent) => void;
 }
 
-type Optional = 'onRefreshed' | 'onAuthFailure' | 'shouldRefresh' | 'allowedOrigins' | 'lock';
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'shouldRefresh' | 'allowedOrigins' | 'lock';
 export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
@@ -110,7 +137,7 @@ const isOrigin = (value: unknown) => {
 /** Each option, what it must satisfy, and how to say so. */
 const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, string]> = [
   ['refresh', isFunction, 'a function'],
-  ['storage', (s) => ['get', 'set', 'clear'].every((m) => isFunction(s?.[m])), 'an object with get, set and clear methods'],
+  ['storage', (s) => ['get', 'set', 'clear'].every((m) => isFunction(s?.[m])), 'a TokenStorage ({ get, set, clear })'],
   ['header', (h) => /^[!#$%&'*+\-.^`|~\w]+$/.test(h), 'a header name'],
   ['scheme', (s) => typeof s === 'string' && !/[\s,]/.test(s), 'a string without spaces or commas'],
   ['refreshTimeout', (n) => isNumber(n) && n > 0 && n <= MAX_TIMEOUT, `a positive number of milliseconds up to ${MAX_TIMEOUT}`],
@@ -125,16 +152,26 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['shouldRefresh', optional(isFunction), 'a function'],
   ['onRefreshed', optional(isFunction), 'a function'],
   ['onAuthFailure', optional(isFunction), 'a function'],
+  ['onEvent', optional(isFunction), 'a function'],
+  ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
+
+/** What to pass instead of the storage-like values people try first. */
+function storageHint(value: unknown): string {
+  if (typeof (value as Storage | undefined)?.getItem === 'function') return '; wrap it: webStorage(localStorage)';
+  if (value instanceof Map) return '; use memoryStorage(), or webStorage(localStorage) to survive reloads';
+  return '; pass memoryStorage(), webStorage(localStorage) or indexedDBStorage(), or an object with those three methods';
+}
 
 /** Fills in defaults and rejects options that cannot work, before any call depends on them. */
 export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions {
   const resolved: Record<string, unknown> = { ...options };
   for (const [name, value] of Object.entries(DEFAULTS)) resolved[name] ??= value;
   resolved.storage ??= memoryStorage();
+  resolved.refreshWithoutTokens ??= (options.refresh as RefreshFunction | undefined)?.refreshWithoutTokens ?? false;
   for (const [name, test, what] of RULES) {
     const value = resolved[name];
-    if (!test(value)) throw invalid(name, what, value);
+    if (!test(value)) throw invalid(name, what, value, name === 'storage' ? storageHint(value) : '');
   }
   const { lock, refreshTimeout } = resolved as ResolvedOptions;
   // A lock that expires while its holder still refreshes would let a second process in.

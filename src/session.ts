@@ -1,26 +1,29 @@
-import { isAxiosError, type AxiosError } from 'axios';
-import { AuthError, isAuthError } from './errors';
-import type { RefreshReason, ResolvedOptions } from './options';
-import { createOriginCheck } from './origins';
+import type { AxiosError } from 'axios';
+import { AuthError } from './errors';
+import type { AuthEvent } from './events';
+import type { ResolvedOptions } from './options';
 import { redact } from './redact';
+import { RefreshFlight } from './refresh';
 import { claimMs, jwtClaims, normalizeTokens, type AuthTokens } from './tokens';
 
-type Tokens = AuthTokens | null;
+export type Tokens = AuthTokens | null;
 
-const signedOut = () => new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
+/** The share of a token's lifetime that `refreshLeeway` may take at most. */
+const LEEWAY_SHARE = 0.25;
 
 /**
- * One signed-in session: its tokens, the server's clock, the single refresh that may be running
- * and the timeout that guarantees every call waiting on it settles. Calls never touch storage.
+ * One signed-in session: its tokens, the server's clock and what a call may ask of them. The
+ * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s. Calls never touch storage.
  */
 export class Session {
   /** `undefined` until storage has been read. */
-  private tokens: Tokens | undefined;
+  tokens: Tokens | undefined;
+  /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
+  epoch = 0;
+  readonly flight = new RefreshFlight(this);
   private loading: Promise<Tokens> | undefined;
-  private refreshing: Promise<Tokens> | undefined;
-  private reason: RefreshReason | undefined;
-  /** Bumped by `set` and `clear`, so a refresh that started before a sign-in or sign-out cannot overwrite it. */
-  private epoch = 0;
+  /** Milliseconds before expiry at which the current token counts as expiring. */
+  private leeway = 0;
   /** The server's clock minus ours, in milliseconds. */
   private skew = 0;
   /** The current expiry was counted from an `expiresIn` with the skew known then, so it moves when the skew is learned better. */
@@ -31,24 +34,33 @@ export class Session {
   /** Set when the auth server refused a refresh; cleared by `set`. */
   private ended = false;
   private unsubscribe: (() => void) | undefined;
-  readonly mayReceive: (href: string, baseURL?: string) => boolean;
 
-  constructor(readonly options: ResolvedOptions) {
-    this.mayReceive = createOriginCheck(options.allowedOrigins);
-  }
+  constructor(readonly options: ResolvedOptions) {}
 
   /**
    * The tokens a call should be sent with now; a promise only while storage loads or a refresh
-   * runs, or when the token is about to expire and a refresh starts first.
+   * runs, or when a refresh must come first (the token is about to expire, or there is none and
+   * `refreshWithoutTokens` is set).
    */
   current(): Tokens | Promise<Tokens> {
+    const { running, reason } = this.flight;
+    if (running) return reason === 'expiring' ? this.stillValid(running) : running;
     const tokens = this.tokens;
-    if (this.refreshing) return this.reason === 'expiring' ? this.stillValid(this.refreshing) : this.refreshing;
     if (tokens === undefined) return this.load().then(() => this.current());
-    if (tokens && tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.options.refreshLeeway)) {
-      return this.stillValid(this.start('expiring'));
+    if (!tokens) {
+      if (!this.options.refreshWithoutTokens) return null;
+      return this.ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
+    }
+    if (tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.leeway)) {
+      return this.stillValid(this.flight.start('expiring'));
     }
     return tokens;
+  }
+
+  /** The tokens a call may carry without waiting or starting anything, or `undefined`. */
+  peek(): AuthTokens | undefined {
+    const tokens = this.tokens;
+    return tokens && !this.flight.running && (tokens.accessToken === this.serverDecides || !this.expiresWithin(tokens, this.leeway)) ? tokens : undefined;
   }
 
   /**
@@ -57,15 +69,15 @@ export class Session {
    */
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
     if (this.tokens === undefined) await this.load();
-    if (this.refreshing) return this.refreshing;
-    if (this.ended) throw new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
+    if (this.flight.running) return this.flight.running;
+    if (this.ended) throw this.endedError();
     if (this.tokens?.accessToken !== sent) return this.tokens!;
-    return this.start('unauthorized', error);
+    return this.flight.start('unauthorized', error);
   }
 
   async refresh(): Promise<AuthTokens> {
-    if (!this.refreshing && this.tokens === undefined) await this.load();
-    const tokens = await (this.refreshing ?? this.start('manual'));
+    if (!this.flight.running && this.tokens === undefined) await this.load();
+    const tokens = await (this.flight.running ?? this.flight.start('manual'));
     if (!tokens) throw new AuthError('ERR_REFRESH_FAILED', 'The session was cleared while refreshing');
     return tokens;
   }
@@ -91,8 +103,9 @@ export class Session {
   listen(): void {
     this.unsubscribe ??= this.options.storage.subscribe?.((stored) => {
       const had = this.tokens;
-      if (stored?.accessToken !== had?.accessToken && this.adopt(stored) && had && !stored) {
-        notify(this.options.onAuthFailure, signedOut());
+      if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
+        this.emit({ type: 'tokens-adopted' });
+        if (had && !stored) this.notifyFailure(this.signedOut());
       }
     });
   }
@@ -111,9 +124,76 @@ export class Session {
     }
   }
 
-  /** Masks the token a call carried, and the current ones, in an error that is about to reach the app. */
-  redact<T>(error: T, sent?: string): T {
-    return redact(error, [sent, this.tokens?.accessToken, this.tokens?.refreshToken]);
+  /** Masks the given tokens, and the current ones, in an error that is about to reach the app; use what it returns. */
+  redact<T>(error: T, tokens?: Tokens | string): T {
+    const given = typeof tokens === 'string' ? [tokens] : [tokens?.accessToken, tokens?.refreshToken];
+    return redact(error, [...given, this.tokens?.accessToken, this.tokens?.refreshToken]);
+  }
+
+  emit(event: AuthEvent): void {
+    if (this.options.onEvent) notify(this.options.onEvent, event);
+  }
+
+  notifyFailure(error: AuthError): void {
+    if (error.code === 'ERR_SESSION_EXPIRED') this.emit({ type: 'session-ended', code: error.code });
+    notify(this.options.onAuthFailure, this.redact(error));
+  }
+
+  signedOut(): AuthError {
+    return new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
+  }
+
+  /** Takes a refresh's result as the session's tokens, stores it and tells the app. */
+  async accept(result: unknown, previous: Tokens): Promise<AuthTokens> {
+    // A token issued just now tells the server's time; one restored by `set` would not.
+    const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
+    if (issuedAt) this.learn(issuedAt - Date.now());
+    const tokens = normalizeTokens(result, previous, this.now());
+    this.replace(tokens, result as AuthTokens);
+    this.ended = false; // a manual refresh after the end of a session starts a new one
+    this.guardFresh(tokens);
+    await this.store(() => this.options.storage.set(tokens));
+    this.emit({ type: 'refresh-end', ...(tokens.expiresAt !== undefined && { expiresAt: tokens.expiresAt }) });
+    notify(this.options.onRefreshed, tokens);
+    return tokens;
+  }
+
+  /** The auth server refused the refresh: the session is over. */
+  async end(): Promise<void> {
+    this.ended = true;
+    this.replace(null);
+    // The session is over either way; a storage that cannot forget it must not hide that.
+    await this.store(() => this.options.storage.clear()).catch(() => {});
+  }
+
+  /** A refresh failed (its calls reject with `failure`). */
+  failed(failure: AuthError): void {
+    // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
+    if (this.tokens) this.serverDecides = this.tokens.accessToken;
+    this.emit({ type: 'refresh-failed', code: failure.code });
+    this.notifyFailure(failure);
+  }
+
+  /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
+  adopt(stored: unknown): boolean {
+    const tokens = this.parse(stored);
+    if (tokens === undefined) return false;
+    this.replace(tokens);
+    this.ended = !tokens;
+    if (tokens) this.guardFresh(tokens);
+    return true;
+  }
+
+  async store<T>(operation: () => T | Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (cause) {
+      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.redact(cause) });
+    }
+  }
+
+  private endedError(): AuthError {
+    return new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
   }
 
   private learn(skew: number): void {
@@ -131,11 +211,26 @@ export class Session {
     return (tokens.expiresAt ?? Infinity) - ms <= this.now();
   }
 
+  /** A token just issued that already looks expiring means a clock we cannot correct: stop acting on it. */
+  private guardFresh(tokens: AuthTokens): void {
+    if (this.expiresWithin(tokens, this.leeway)) this.serverDecides = tokens.accessToken;
+  }
+
   private replace(tokens: Tokens, received?: AuthTokens): void {
     this.relative = received?.expiresIn !== undefined;
     this.epoch++;
     this.tokens = tokens;
     this.serverDecides = undefined;
+    this.leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
+  }
+
+  /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
+  private lifetime(tokens: AuthTokens, received?: AuthTokens): number {
+    if (received?.expiresIn !== undefined) return received.expiresIn * 1000;
+    const claims = jwtClaims(tokens.accessToken);
+    const issued = claimMs(claims?.iat);
+    const expires = claimMs(claims?.exp);
+    return issued !== undefined && expires !== undefined ? expires - issued : (tokens.expiresAt ?? Infinity) - this.now();
   }
 
   /** A refresh for an expiring token that fails is not fatal while the token still works. */
@@ -147,21 +242,12 @@ export class Session {
     });
   }
 
-  /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
-  private adopt(stored: unknown): boolean {
-    const tokens = this.parse(stored);
-    if (tokens === undefined) return false;
-    this.replace(tokens);
-    this.ended = !tokens;
-    return true;
-  }
-
   /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
   private parse(stored: unknown): Tokens | undefined {
     try {
       return stored ? normalizeTokens(stored, null, this.now()) : null;
     } catch {
-      notify(this.options.onAuthFailure, new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
+      this.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
       return undefined;
     }
   }
@@ -169,8 +255,8 @@ export class Session {
   private load(): Promise<Tokens> {
     this.loading ??= this.store(() => this.options.storage.get()).then(
       (stored) => {
-        if (this.tokens === undefined) this.tokens = this.parse(stored) ?? null;
-        return this.tokens;
+        if (this.tokens === undefined) this.replace(this.parse(stored) ?? null);
+        return this.tokens!;
       },
       (error: unknown) => {
         this.loading = undefined; // let the next call try storage again
@@ -178,100 +264,6 @@ export class Session {
       },
     );
     return this.loading;
-  }
-
-  private async store<T>(operation: () => T | Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (cause) {
-      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause });
-    }
-  }
-
-  private start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
-    const { refresh, refreshTimeout, onRefreshed, onAuthFailure, lock } = this.options;
-    const controller = new AbortController();
-    const epoch = this.epoch;
-    const previous = this.tokens ?? null;
-    const run = async (): Promise<Tokens> => {
-      if (lock) {
-        // Another tab or process may have refreshed while this one waited for the lock: its
-        // token is the answer, and the refresh token it was given must not be spent again.
-        const stored = await this.store(() => this.options.storage.get());
-        if (epoch !== this.epoch) return this.tokens ?? null;
-        if (stored?.accessToken !== previous?.accessToken && this.adopt(stored)) {
-          if (this.tokens) return this.tokens;
-          throw signedOut();
-        }
-      }
-      let result: unknown;
-      try {
-        result = await refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
-        // A result that arrives after the timeout, or after the app set or cleared tokens itself, is stale.
-        if (controller.signal.aborted || epoch !== this.epoch) return this.tokens ?? null;
-      } catch (cause) {
-        // So is a refusal of the tokens the app has since replaced: it must not end the new session.
-        if (epoch !== this.epoch) return this.tokens ?? null;
-        throw await this.failed(cause, previous);
-      }
-      // A token issued just now tells the server's time; one restored by `set` would not.
-      const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
-      if (issuedAt) this.learn(issuedAt - Date.now());
-      const tokens = normalizeTokens(result, previous, this.now());
-      this.replace(tokens, result as AuthTokens);
-      this.ended = false; // a manual refresh after the end of a session starts a new one
-      // A fresh token that already looks expired means a clock we cannot correct: stop acting on it.
-      if (this.expiresWithin(tokens, this.options.refreshLeeway)) this.serverDecides = tokens.accessToken;
-      await this.store(() => this.options.storage.set(tokens));
-      notify(onRefreshed, tokens);
-      return tokens;
-    };
-
-    // The clock starts once this session may refresh, and stopping it settles the attempt, so a
-    // lock is released on time even when `refresh` ignores its signal. How long waiting for the
-    // lock takes is the lock's to bound: every holder leaves within `refreshTimeout`.
-    const attempt = () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const timedOut = new AuthError('ERR_REFRESH_TIMEOUT', `refresh() did not settle within ${refreshTimeout} ms`);
-          controller.abort(timedOut);
-          reject(timedOut);
-        }, refreshTimeout);
-      });
-      return Promise.race([run(), timeout]).finally(() => clearTimeout(timer));
-    };
-    const exclusive = () =>
-      lock!.withLock(attempt).catch((cause: unknown) => {
-        throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
-      });
-
-    this.reason = reason;
-    this.refreshing = (lock ? exclusive() : attempt())
-      .catch((failure: AuthError) => {
-        // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
-        if (this.tokens) this.serverDecides = this.tokens.accessToken;
-        notify(onAuthFailure, failure);
-        throw failure;
-      })
-      .finally(() => {
-        this.refreshing = undefined;
-      });
-    return this.refreshing;
-  }
-
-  /** Classifies what `refresh` threw: a refusal by the auth server ends the session, anything else may pass. */
-  private async failed(cause: unknown, previous: Tokens): Promise<AuthError> {
-    redact(cause, [previous?.accessToken, previous?.refreshToken]);
-    const status = isAxiosError(cause) ? cause.response?.status : undefined;
-    if (status === 400 || status === 401 || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED')) {
-      this.ended = true;
-      this.replace(null);
-      // The session is over either way; a storage that cannot forget it must not hide that.
-      await this.store(() => this.options.storage.clear()).catch(() => {});
-      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause });
-    }
-    return new AuthError('ERR_REFRESH_FAILED', 'refresh() failed', { cause });
   }
 }
 

@@ -12,6 +12,10 @@ export interface AuthTokens {
   expiresAt?: number;
   /** Lifetime of the access token in seconds, as OAuth servers return it; converted to `expiresAt` on receipt. */
   expiresIn?: number;
+  /** The OAuth `token_type` as the server sent it (`Bearer`, `DPoP`); `DPoP` tokens are sent with a proof. */
+  tokenType?: string;
+  /** The OAuth `scope` the token was granted, as the server sent it. */
+  scope?: string;
 }
 
 interface JwtClaims {
@@ -19,7 +23,10 @@ interface JwtClaims {
   iat?: unknown;
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+/** The largest time a `Date` can hold: an expiry beyond it cannot be stored or compared. */
+const MAX_TIME = 8.64e15;
+
+const isTime = (value: unknown): value is number => typeof value === 'number' && Math.abs(value) <= MAX_TIME;
 
 /**
  * Reads the claims of a JWT without verifying it: they are used for timing only, never trusted
@@ -36,8 +43,14 @@ export function jwtClaims(token: string): JwtClaims | undefined {
   }
 }
 
-/** Seconds in a JWT claim as epoch milliseconds, or `undefined`. */
-export const claimMs = (value: unknown): number | undefined => (isFiniteNumber(value) ? value * 1000 : undefined);
+/** Seconds in a JWT claim as epoch milliseconds, or `undefined` (also for a time no `Date` can hold). */
+export const claimMs = (value: unknown): number | undefined => (typeof value === 'number' && isTime(value * 1000) ? value * 1000 : undefined);
+
+/** The keys of what came back, to say what to map: names only, a value may be a secret. */
+function keysOf(value: object): string {
+  const keys = Object.keys(value).slice(0, 8);
+  return keys.length ? `keys ${keys.map((k) => JSON.stringify(k)).join(', ')}` : 'no keys';
+}
 
 /**
  * Checks tokens from `setTokens()`, `refresh()` or storage and returns a clean copy whose expiry,
@@ -50,17 +63,25 @@ export function normalizeTokens(value: unknown, previous: AuthTokens | null, ser
     throw new AuthError('ERR_INVALID_TOKENS', `Expected tokens with ${what}`);
   };
   if (typeof value !== 'object' || value === null) return fail('an object, got ' + (value === null ? 'null' : typeof value));
-  const { accessToken, refreshToken = previous?.refreshToken, expiresAt, expiresIn } = value as Partial<AuthTokens>;
-  if (typeof accessToken !== 'string' || accessToken === '') return fail('a non-empty string `accessToken`');
+  const { accessToken, refreshToken = previous?.refreshToken, expiresAt, expiresIn, tokenType, scope } = value as Partial<AuthTokens>;
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    const hint = 'access_token' in value || 'data' in value ? '; map the server\'s answer: { accessToken: data.access_token, refreshToken: data.refresh_token, expiresIn: data.expires_in }' : '';
+    return fail(`a non-empty string \`accessToken\`, got an object with ${keysOf(value)}${hint}`);
+  }
   if (refreshToken !== undefined && (typeof refreshToken !== 'string' || refreshToken === '')) {
     fail('`refreshToken` a non-empty string or absent');
   }
-  if (expiresAt !== undefined && !isFiniteNumber(expiresAt)) fail('`expiresAt` a finite number of epoch milliseconds or absent');
-  if (expiresIn !== undefined && !isFiniteNumber(expiresIn)) fail('`expiresIn` a finite number of seconds or absent');
+  if (expiresAt !== undefined && !isTime(expiresAt)) fail('`expiresAt` a finite number of epoch milliseconds within the range of a Date, or absent');
+  if (expiresIn !== undefined && !isTime(expiresIn * 1000)) fail('`expiresIn` a finite number of seconds within the range of a Date, or absent');
+  for (const [name, text] of [['tokenType', tokenType], ['scope', scope]] as const) {
+    if (text !== undefined && typeof text !== 'string') fail(`\`${name}\` a string or absent`);
+  }
 
   const tokens: AuthTokens = { accessToken };
   if (refreshToken !== undefined) tokens.refreshToken = refreshToken;
   const expiry = expiresIn !== undefined ? serverNow + expiresIn * 1000 : (expiresAt ?? claimMs(jwtClaims(accessToken)?.exp));
   if (expiry !== undefined) tokens.expiresAt = expiry;
+  if (tokenType !== undefined) tokens.tokenType = tokenType;
+  if (scope !== undefined) tokens.scope = scope;
   return tokens;
 }

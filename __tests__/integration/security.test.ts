@@ -21,8 +21,8 @@ describe('which hosts get the token', () => {
 
   test('allowedOrigins lets another origin have it', async () => {
     api = await realApi();
-    const auth = createAuthInterceptor(api.instance, { refresh: api.refresh, allowedOrigins: [elsewhere.url] });
     api.auth.eject();
+    const auth = createAuthInterceptor(api.instance, { refresh: api.refresh, allowedOrigins: [elsewhere.url] });
     await auth.setTokens(api.server.signIn());
     const { data } = await api.instance.get(`${elsewhere.url}/open/echo`);
     expect(data.headers.authorization).toMatch(/^Bearer at-/);

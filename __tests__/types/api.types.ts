@@ -5,7 +5,7 @@ import { AuthError, createAuthInterceptor, indexedDBStorage, isAuthError, webLoc
 const instance = axios.create();
 const auth: AuthInterceptor = createAuthInterceptor(instance, {
   refresh: async (tokens, { signal, reason, error }) => {
-    const r: 'unauthorized' | 'expiring' | 'manual' = reason;
+    const r: 'unauthorized' | 'expiring' | 'manual' | 'missing' = reason;
     const e: AxiosError | undefined = error;
     void [r, e, signal.aborted];
     return { accessToken: 'a', refreshToken: tokens?.refreshToken, expiresIn: 60 };

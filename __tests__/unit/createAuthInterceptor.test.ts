@@ -132,7 +132,7 @@ describe('options are validated up front', () => {
     [{ refresh: jest.fn(), maxRetries: 1.5 }, 'Expected `maxRetries` to be an integer >= 0, got 1.5'],
     [{ refresh: jest.fn(), header: 'Bad Header' }, 'Expected `header` to be a header name, got "Bad Header"'],
     [{ refresh: jest.fn(), scheme: 'Bearer x' }, 'Expected `scheme` to be a string without spaces or commas, got "Bearer x"'],
-    [{ refresh: jest.fn(), storage: { get() {} } }, 'Expected `storage` to be an object with get, set and clear methods, got [object Object]'],
+    [{ refresh: jest.fn(), storage: { get() {} } }, 'Expected `storage` to be a TokenStorage ({ get, set, clear }), got an object with keys get; pass memoryStorage(), webStorage(localStorage) or indexedDBStorage(), or an object with those three methods'],
     [{ refresh: jest.fn(), onAuthFailure: 'nope' }, 'Expected `onAuthFailure` to be a function, got "nope"'],
   ])('%p is refused', (options, message) => {
     expect(() => createAuthInterceptor(instance, options as never)).toThrow(new TypeError(message));

@@ -71,7 +71,8 @@ describe('refresh before expiry', () => {
   test('if that refresh fails while the token still works, the call goes out with it; no refresh storm follows', async () => {
     const clock = fakeClock();
     const { api } = expiringApi(clock);
-    await api.auth.setTokens({ accessToken: 'at-1', expiresAt: clock.now + 10_000 });
+    await api.auth.setTokens({ accessToken: 'at-1', expiresIn: 60 });
+    clock.advance(50_000);
     api.refresh.mockRejectedValueOnce(new Error('auth server down'));
     await expect(api.instance.get('/a')).resolves.toMatchObject({ status: 200 });
     await api.instance.get('/b');
@@ -149,7 +150,8 @@ describe('clock skew', () => {
 test('concurrent calls crossing an expiry cause one refresh, also with calls held behind it', async () => {
   const clock = fakeClock();
   const { api, unauthorized } = expiringApi(clock);
-  await api.auth.setTokens({ accessToken: 'at-1', expiresAt: clock.now + 5_000 });
+  await api.auth.setTokens({ accessToken: 'at-1', expiresIn: 60 });
+  clock.advance(55_000);
   const gate = api.hold();
   const first = api.instance.get('/first');
   await flush();

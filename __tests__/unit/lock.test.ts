@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { createAuthInterceptor, isAuthError, webLocks, type RefreshLock } from '../../src';
 import { deferred, flush, settle } from '../helpers/deferred';
 import { mockApi } from '../helpers/mockApi';
@@ -153,8 +154,8 @@ describe('the lock option', () => {
   });
 
   test('must have a withLock method', () => {
-    expect(() => createAuthInterceptor(mockApi().instance, { refresh: jest.fn(), lock: {} as RefreshLock })).toThrow(
-      new TypeError('Expected `lock` to be an object with a withLock method, got [object Object]'),
+    expect(() => createAuthInterceptor(axios.create(), { refresh: jest.fn(), lock: {} as RefreshLock })).toThrow(
+      new TypeError('Expected `lock` to be an object with a withLock method, got an object with keys (none)'),
     );
   });
 });

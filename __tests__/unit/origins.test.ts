@@ -62,7 +62,7 @@ describe('which URLs get the token', () => {
 
   test('allowedOrigins is validated', () => {
     expect(() => createAuthInterceptor(axios.create(), { refresh: jest.fn(), allowedOrigins: ['files.test'] })).toThrow(
-      'Expected `allowedOrigins` to be an array of origins (like "https://api.example.com") and RegExps, or a function, got files.test',
+      'Expected `allowedOrigins` to be an array of origins (like "https://api.example.com") and RegExps, or a function, got ["files.test"]',
     );
   });
 });

@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { redisLock, redisStorage, type RedisClient } from '../../src/redis';
 import { deferred } from '../helpers/deferred';
@@ -63,7 +64,7 @@ describe('redisStorage', () => {
   });
 
   test.each([
-    [{}, 'Expected `client` to be an ioredis or node-redis client (with `call` or `sendCommand`), got [object Object]'],
+    [{}, 'Expected `client` to be an ioredis or node-redis client (with `call` or `sendCommand`), got an object with keys (none)'],
     [null, 'Expected `client` to be an ioredis or node-redis client (with `call` or `sendCommand`), got null'],
   ])('checks the client up front: %p', (client, message) => {
     expect(() => redisStorage(client as never)).toThrow(new TypeError(message));
@@ -126,10 +127,10 @@ describe('redisLock', () => {
 
   test('must outlive refreshTimeout, or a slow refresh would let a second process in', () => {
     const lock = redisLock(fakeRedis(), { ttl: 5_000 });
-    expect(() => createAuthInterceptor(mockApi().instance, { refresh: jest.fn(), lock, refreshTimeout: 5_000 })).toThrow(
+    expect(() => createAuthInterceptor(axios.create(), { refresh: jest.fn(), lock, refreshTimeout: 5_000 })).toThrow(
       new TypeError("Expected `refreshTimeout` to be shorter than the lock's ttl (5000 ms), got 5000"),
     );
-    expect(() => createAuthInterceptor(mockApi().instance, { refresh: jest.fn(), lock, refreshTimeout: 4_999 })).not.toThrow();
+    expect(() => createAuthInterceptor(axios.create(), { refresh: jest.fn(), lock, refreshTimeout: 4_999 })).not.toThrow();
   });
 
   test.each([

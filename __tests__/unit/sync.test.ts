@@ -1,3 +1,4 @@
+import axios from 'axios';
 import { webStorage, type AuthTokens } from '../../src';
 import { flush } from '../helpers/deferred';
 import { MemoryWebStorage } from '../helpers/fakes';
@@ -64,7 +65,7 @@ describe('tabs sharing a storage that tells of changes', () => {
     expect(b.listening()).toBe(false);
     b.auth.attach(b.instance);
     expect(b.listening()).toBe(true);
-    const detach = b.auth.attach(b.instance);
+    const detach = b.auth.attach(axios.create());
     detach();
     expect(b.listening()).toBe(true); // still attached to the first one
   });

@@ -1,3 +1,4 @@
+import { invalid } from '../validation';
 import { fromJson } from './json';
 import type { TokenStorage } from './types';
 
@@ -8,6 +9,9 @@ import type { TokenStorage } from './types';
  * signed out.
  */
 export function webStorage(storage: Storage, key = 'auth-tokens'): TokenStorage {
+  if (typeof storage?.getItem !== 'function') {
+    throw invalid('storage', 'a Web Storage area such as localStorage', storage, '; outside a browser use memoryStorage() or your own { get, set, clear }');
+  }
   const get = () => fromJson(storage.getItem(key));
   return {
     get,

@@ -1,0 +1,141 @@
+import { isAxiosError, type AxiosError } from 'axios';
+import { AuthError, isAuthError } from './errors';
+import type { RefreshReason } from './options';
+import type { Session, Tokens } from './session';
+
+/**
+ * RFC 6749 section 5.2's error codes. Only `invalid_grant` says the grant itself is dead; the
+ * others are faults of the client's configuration, which a new sign-in would not fix.
+ */
+const TOKEN_ERRORS = /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_grant_type)$/;
+
+/**
+ * The RFC 6749 `error` code of what `refresh` threw: an `OAuthError`'s (the grants of
+ * `axios-auth-interceptor/oauth` throw those), or one a token endpoint put in a JSON body.
+ */
+function oauthCode(cause: unknown): string | undefined {
+  const record = cause as { name?: unknown; error?: unknown } | null;
+  if (record?.name === 'OAuthError' && typeof record.error === 'string') return record.error;
+  const body = isAxiosError(cause) ? (cause.response?.data as { error?: unknown } | undefined) : undefined;
+  return typeof body?.error === 'string' && TOKEN_ERRORS.test(body.error) ? body.error : undefined;
+}
+
+/**
+ * The one refresh a session may run at a time, and the single owner of what happens to its
+ * outcome, whenever that arrives: in time, after `refreshTimeout`, or after the app or a newer
+ * refresh replaced the tokens. An outcome only acts on the state it was started from.
+ */
+export class RefreshFlight {
+  /** The refresh calls wait for, until it settles or times out. */
+  running: Promise<Tokens> | undefined;
+  reason: RefreshReason | undefined;
+  /**
+   * True only while `refresh` itself runs synchronously: a call reaching the session then was
+   * made by `refresh` through an instance this session guards, without `skipAuth`.
+   */
+  invoking = false;
+
+  constructor(private readonly session: Session) {}
+
+  start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
+    const session = this.session;
+    const { refresh, refreshTimeout, lock } = session.options;
+    const controller = new AbortController();
+    const epoch = session.epoch;
+    const previous = session.tokens ?? null;
+    let timedOut = false;
+    /** Whether nothing has replaced the tokens this refresh started from. */
+    const current = () => epoch === session.epoch;
+
+    const run = async (): Promise<Tokens> => {
+      if (lock) {
+        // Another tab or process may have refreshed while this one waited for the lock: its
+        // token is the answer, and the refresh token it was given must not be spent again.
+        const stored = await session.store(() => session.options.storage.get());
+        if (!current()) return session.tokens ?? null;
+        if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
+          if (session.tokens) return session.tokens;
+          throw session.signedOut();
+        }
+      }
+      let result: unknown;
+      try {
+        this.invoking = true;
+        let pending: Promise<unknown>;
+        try {
+          pending = refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
+        } finally {
+          this.invoking = false;
+        }
+        result = await pending;
+      } catch (cause) {
+        // A refusal of tokens that were replaced since (by the app, a late success, another tab)
+        // says nothing about the new ones; nor does one that arrives while a newer refresh runs.
+        if (!current() || (timedOut && this.running)) return session.tokens ?? null;
+        const failure = await this.classify(cause, previous);
+        if (!timedOut) throw failure;
+        // Its calls were already told of the timeout; the app still learns how it ended.
+        session.emit({ type: 'refresh-failed', code: failure.code, late: true });
+        if (failure.code === 'ERR_SESSION_EXPIRED') session.notifyFailure(failure);
+        return null;
+      }
+      // A success is kept even after the timeout: with rotating refresh tokens the server has
+      // already spent the old one, and this result holds the only one left.
+      if (!current()) return session.tokens ?? null;
+      return session.accept(result, previous);
+    };
+
+    // The clock starts once this session may refresh, and stopping it settles the attempt, so a
+    // lock is released on time even when `refresh` ignores its signal. How long waiting for the
+    // lock takes is the lock's to bound: every holder leaves within `refreshTimeout`.
+    const attempt = () =>
+      new Promise<Tokens>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          timedOut = true;
+          const failure = new AuthError(
+            'ERR_REFRESH_TIMEOUT',
+            `refresh() did not settle within ${refreshTimeout} ms; if it calls an axios instance this session guards, give that call skipAuth: true`,
+          );
+          controller.abort(failure);
+          reject(failure);
+        }, refreshTimeout);
+        run().then(resolve, reject).finally(() => clearTimeout(timer));
+      });
+    const exclusive = () =>
+      lock!.withLock(attempt).catch((cause: unknown) => {
+        throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
+      });
+
+    session.emit({ type: 'refresh-start', reason });
+    this.reason = reason;
+    // Recorded as running before `refresh` is invoked (a microtask later), so a call it makes
+    // finds the refresh in progress instead of starting another.
+    const flight: Promise<Tokens> = Promise.resolve()
+      .then(lock ? exclusive : attempt)
+      .catch((failure: AuthError) => {
+        session.failed(failure);
+        throw failure;
+      })
+      .finally(() => {
+        if (this.running === flight) this.running = undefined;
+      });
+    this.running = flight;
+    return flight;
+  }
+
+  /** What `refresh` threw, as the error its calls see; a refusal by the auth server also ends the session. */
+  private async classify(cause: unknown, previous: Tokens): Promise<AuthError> {
+    const code = oauthCode(cause);
+    const status = isAxiosError(cause) ? cause.response?.status : undefined;
+    const refused = code ? code === 'invalid_grant' : status === 400 || status === 401;
+    if (refused || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED')) {
+      await this.session.end();
+      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.session.redact(cause, previous) });
+    }
+    // Our own errors (a refresh that called its own instance, tokens it returned malformed) say best what went wrong.
+    if (isAuthError(cause)) return this.session.redact(cause, previous);
+    return new AuthError('ERR_REFRESH_FAILED', code ? `The auth server refused the refresh with ${code}` : 'refresh() failed', {
+      cause: this.session.redact(cause, previous),
+    });
+  }
+}
