@@ -12,8 +12,10 @@ export interface ApiRequest {
   /** Which issued access token the call carried (1 = first issued), 0 for none or unknown. */
   token: number;
   status: number;
-  /** The `x-window` header, which the rate-limit tests stamp on each call as it leaves. */
-  window: string | undefined;
+  /** The `x-slot` header: the rate-limit tests number each slot their limiter grants. */
+  slot: string | undefined;
+  /** When the request arrived, in `performance.now()` milliseconds. */
+  at: number;
 }
 
 export interface InteropServer {
@@ -106,14 +108,15 @@ export async function startInteropServer(): Promise<InteropServer> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const at = performance.now();
       const path = new URL(req.url!, 'http://x').pathname;
       if (path === '/auth/refresh') return void refreshRoute(res, Buffer.concat(chunks).toString());
       const token = access.get(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
       server.maxInFlight = Math.max(server.maxInFlight, ++inFlight);
       void apiRoute(req, res, path, token).then((status) => {
         inFlight--;
-        const window = req.headers['x-window'];
-        server.api.push({ path, user: token?.user, token: token?.n ?? 0, status, window: typeof window === 'string' ? window : undefined });
+        const slot = req.headers['x-slot'];
+        server.api.push({ path, user: token?.user, token: token?.n ?? 0, status, slot: typeof slot === 'string' ? slot : undefined, at });
       });
     });
   });
