@@ -2,7 +2,7 @@ import { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 
 import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
 import { AuthError, forCall, isAuthError } from './errors';
-import { absoluteUrl, createOriginCheck } from './origins';
+import { createOriginPolicy, type Target } from './origins';
 import type { Session, Tokens } from './session';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
@@ -24,7 +24,7 @@ type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string }
 export function guard(session: Session, target: AxiosInstance) {
   const { header, scheme } = session.options;
   const lower = header.toLowerCase();
-  const mayReceive = createOriginCheck(session.options.allowedOrigins);
+  const policy = createOriginPolicy(session.options.allowedOrigins);
   let attached = true;
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
@@ -41,10 +41,7 @@ export function guard(session: Session, target: AxiosInstance) {
     if (config?.[PUT] !== undefined && config.headers?.get?.(header) === config[PUT]) config.headers.delete(header);
     if (config) delete config[PUT];
   };
-  const allowed = (config: InternalAxiosRequestConfig) => {
-    const target = absoluteUrl(config);
-    return target === undefined || mayReceive(target, config.baseURL);
-  };
+  const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
 
   /** The wrapper around the adapter that really sends: attach, wait, replay. */
   const authenticate = (send: AxiosAdapter): AxiosAdapter =>
@@ -53,15 +50,17 @@ export function guard(session: Session, target: AxiosInstance) {
         take(config);
         return send(config);
       }
-      if (!allowed(config)) {
+      const destination = where(config);
+      if (!destination.allowed) {
         take(config);
-        session.emit({ type: 'token-withheld', ...describe(config), reason: 'origin' });
+        const { origin } = destination;
+        session.emit({ type: 'token-withheld', ...describe(config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' });
         return send(config);
       }
       if (session.flight.invoking) {
         throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
       }
-      guardRedirects(config);
+      guardRedirects(config, destination);
       let sent: string | undefined;
       let failure: AxiosError | undefined;
       try {
@@ -94,7 +93,7 @@ export function guard(session: Session, target: AxiosInstance) {
     // Set now, so interceptors that run later (a cache keyed by `Vary: Authorization`) see whose
     // call this is; the wrapper sets it again when the call leaves.
     const known = session.peek();
-    if (known && allowed(config)) put(config, known);
+    if (known && where(config).allowed) put(config, known);
     // A function put on this one call in place of the instance's adapter (a cache hit, a stub)
     // gets the token if it is known now, but never waits for or starts a refresh.
     if (typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter)) {
@@ -132,10 +131,10 @@ export function guard(session: Session, target: AxiosInstance) {
    * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
    * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
    */
-  function guardRedirects(config: InternalAxiosRequestConfig): void {
+  function guardRedirects(config: InternalAxiosRequestConfig, destination: Target): void {
     const own = config.beforeRedirect;
     config.beforeRedirect = (options, ...rest) => {
-      if (!mayReceive(options.href, config.baseURL)) {
+      if (!policy.allows(options.href, destination.home)) {
         for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
       }
       own?.(options, ...rest);
