@@ -48,6 +48,8 @@ export interface TokenServer {
   signIn(): { accessToken: string; refreshToken: string; expiresIn: number };
   /** The given access token, or every one issued so far, is now expired. */
   expireAccessTokens(accessToken?: string): void;
+  /** Every token issued so far stops working, refresh tokens too, as after a password change. */
+  revokeSession(): void;
   /** The next request to `path` waits until released. */
   hold(path: string): Hold;
   /** The next refresh answers with this status and an OAuth error body. */
@@ -164,6 +166,11 @@ export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0
     signIn: issue,
     expireAccessTokens(accessToken) {
       for (const [value, token] of access) if (accessToken === undefined || value === accessToken) token.expiresAt = 0;
+    },
+    revokeSession() {
+      server.expireAccessTokens();
+      // Forgotten rather than spent, so presenting one is refused without counting as reuse.
+      refresh.clear();
     },
     hold(path) {
       let arrived!: () => void;
