@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
+import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import { createAuthInterceptor, isAuthError, type AuthError, type AuthTokens } from '../../src';
+import { redact } from '../../src/redact';
+
+// Tokens as opaque as real ones: `/`, `+` and `=` are what form encoding rewrites (RFC 6749 §B).
+const AT = '2YotnFZFEjr1zCsicMWp/A+A==';
+const RT = 'tGzv3JOkF0XG5Qx2/TlKW+IA=';
+
+/** Every spelling a printed error could hide a secret in: as it is, percent- or form-decoded, JSON-unescaped, base64-decoded. */
+function spellings(printed: string): string[] {
+  const percentDecoded = (text: string) => text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1'));
+  const texts = [printed, printed.replace(/\\\//g, '/'), percentDecoded(printed), percentDecoded(printed.replace(/\+/g, ' '))];
+  const decoded = texts.flatMap((text) =>
+    (text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []).flatMap((run) => [0, 1, 2, 3].map((start) => Buffer.from(run.slice(start), 'base64').toString('latin1'))),
+  );
+  return [...texts, ...decoded];
+}
+
+/** The secrets that `JSON.stringify` or `util.inspect` (default options, and at any depth) would show, in any spelling. */
+function leaks(value: unknown, secrets: string[]): string[] {
+  const printed = JSON.stringify(value) + inspect(value) + inspect(value, { depth: Infinity });
+  const texts = spellings(printed);
+  return secrets.filter((secret) => texts.some((text) => text.includes(secret)));
+}
+
+/**
+ * A token endpoint that refuses every grant (RFC 6749 §5.2) and, like many a debugging server,
+ * echoes what it received, as it came and in base64; and an API that answers 401 to any token.
+ */
+async function refusingServer() {
+  const received: string[] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      received.push(body);
+      const refused = req.url!.startsWith('/oauth/token')
+        ? { status: 400, body: { error: 'invalid_grant', error_description: `grant not recognised: ${body}`, received: Buffer.from(body).toString('base64') } }
+        : { status: 401, body: { error: 'invalid_token', url: req.url } };
+      const challenge = refused.status === 401 ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {};
+      res.writeHead(refused.status, { 'content-type': 'application/json', ...challenge }).end(JSON.stringify(refused.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+  return { url, received, close };
+}
+
+/** The refresh an OAuth client runs: a form-encoded `refresh_token` grant, through the same instance with `skipAuth`. */
+const oauthRefresh = (instance: AxiosInstance) => async (tokens: AuthTokens | null): Promise<AuthTokens> => {
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens?.refreshToken ?? '' });
+  const { data } = await instance.post('/oauth/token', body, { skipAuth: true });
+  return { accessToken: data.access_token, refreshToken: data.refresh_token };
+};
+
+let server: Awaited<ReturnType<typeof refusingServer>>;
+beforeEach(async () => {
+  server = await refusingServer();
+});
+afterEach(() => server.close());
+
+test('a refused form-encoded token request, once redacted, prints no token in any spelling and keeps its socket out of print', async () => {
+  const instance = axios.create({ baseURL: server.url, adapter: 'http' });
+  const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: RT, access_token: AT });
+  const error = (await instance.post(`/oauth/token?hint=${encodeURIComponent(AT)}`, body).catch((e: unknown) => e)) as AxiosError;
+  expect(server.received[0]).toContain(encodeURIComponent(RT)); // the server really got the encoded token
+  expect(leaks(error, [AT, RT])).not.toEqual([]);
+
+  const clean = redact(error, [AT, RT]);
+  expect(clean).toBe(error);
+  expect(clean).toMatchObject({ name: 'AxiosError', code: 'ERR_BAD_REQUEST', response: { status: 400, data: { error: 'invalid_grant' } } });
+  expect(leaks(clean, [AT, RT])).toEqual([]);
+  expect(Object.keys(clean)).not.toContain('request');
+  expect(Object.keys(clean.response!)).not.toContain('request');
+});
+
+test('auth.refresh() refused by the token endpoint rejects with ERR_SESSION_EXPIRED, and neither it nor what onAuthFailure got shows a token', async () => {
+  const reported: unknown[] = [];
+  const instance = axios.create({ baseURL: server.url, adapter: 'http' });
+  const auth = createAuthInterceptor(instance, { refresh: oauthRefresh(instance), onAuthFailure: (error) => reported.push(error) });
+  await auth.setTokens({ accessToken: AT, refreshToken: RT });
+
+  const error = await auth.refresh().catch((e: unknown) => e);
+  expect(server.received[0]).toContain(encodeURIComponent(RT));
+  expect(isAuthError(error) && error.code).toBe('ERR_SESSION_EXPIRED');
+  expect(leaks(error, [AT, RT])).toEqual([]);
+  expect(reported).toHaveLength(1);
+  expect(leaks(reported, [AT, RT])).toEqual([]);
+});
+
+test('a call whose refresh the token endpoint refuses rejects with an AuthError that shows no token', async () => {
+  const instance = axios.create({ baseURL: server.url, adapter: 'http' });
+  await createAuthInterceptor(instance, { refresh: oauthRefresh(instance) }).setTokens({ accessToken: AT, refreshToken: RT });
+
+  const error = (await instance.get(`/api/me?access_token=${encodeURIComponent(AT)}`).catch((e: unknown) => e)) as AuthError;
+  expect(isAuthError(error) && error.code).toBe('ERR_SESSION_EXPIRED');
+  expect(error.cause).toMatchObject({ response: { status: 400 } });
+  expect(leaks(error, [AT, RT])).toEqual([]);
+});
