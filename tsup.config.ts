@@ -2,9 +2,9 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts' },
     format: ['esm', 'cjs'],
-    // Each entry self-contained: the main one must not pull in a chunk shared with ./redis.
+    // Each entry self-contained: the main one must not pull in a chunk shared with ./redis or ./oauth.
     splitting: false,
     dts: true,
     clean: true,
