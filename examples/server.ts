@@ -63,7 +63,8 @@ const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString
  * A real HTTP API and token server on 127.0.0.1: access tokens that live `accessTtlMs`, refresh
  * tokens that work exactly once, RFC 6750 challenges, echo routes that report what they got
  * (`/api/echo` needs a valid token, `/open/echo` does not), `/api/redirect?to=<url>`, which
- * answers 302 to any URL, and `/auth/sign-in`, which hands out tokens to anyone (a demo).
+ * answers 302 to any URL, `/auth/sign-in`, which hands out tokens to anyone (a demo), and
+ * `/stats`, the refresh counts for every client (the tab demo shows them).
  */
 export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0, jwt = false, files = {} }: TokenServerOptions = {}): Promise<TokenServer> {
   const access = new Map<string, { n: number; expiresAt: number }>();
@@ -110,6 +111,7 @@ export async function startTokenServer({ accessTtlMs = 60_000, clockOffsetMs = 0
       return 200;
     }
     if (path === '/auth/sign-in') return send(res, 200, issue());
+    if (path === '/stats') return send(res, 200, { refreshes: server.refreshes, reuses: server.reuses });
     if (path === '/auth/refresh') {
       if (refreshFailure) {
         const status = refreshFailure;

@@ -8,11 +8,15 @@ const storageKind = new URLSearchParams(location.search).get('storage') === 'loc
 const tab = Math.random().toString(36).slice(2, 6);
 const api = axios.create();
 const state = { signedIn: false, ok: 0, failed: 0, refreshes: 0, lastError: '' };
+/** The auth server's own counts, for every tab together. */
+let server = { refreshes: 0, reuses: 0 };
 let sequence = 0;
 
 const auth = createAuthInterceptor(api, {
   storage: storageKind === 'localStorage' ? webStorage(localStorage) : indexedDBStorage(),
   lock: webLocks(),
+  // The demo's tokens live 20 s; the default leeway of 30 s would find each one expiring as it arrives.
+  refreshLeeway: 5_000,
   refresh: async (tokens, { signal }) => {
     const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal, skipAuth: true });
     return data;
@@ -58,9 +62,14 @@ function log(line) {
 
 async function update() {
   state.signedIn = (await auth.getTokens()) !== null;
+  // Plain axios, not `api`: the counts are public and must not wait for a refresh.
+  server = await axios.get('/stats').then(({ data }) => data, () => server);
   document.getElementById('status').textContent =
     `Tab ${tab} (tokens in ${storageKind}): ${state.signedIn ? 'signed in' : 'signed out'}. Calls: ${state.ok} succeeded, ${state.failed} failed. ` +
     `Refreshes run by this tab: ${state.refreshes}.`;
+  document.getElementById('server').textContent =
+    `Auth server, all tabs together: ${server.refreshes} ${server.refreshes === 1 ? 'refresh' : 'refreshes'} (one per expiry, whichever tab notices it), ` +
+    `${server.reuses} refresh ${server.reuses === 1 ? 'token' : 'tokens'} presented twice.`;
 }
 
 document.getElementById('sign-in').onclick = signIn;

@@ -25,7 +25,7 @@ if (require.main === module) {
   let lastLine = '';
   void startBrowserDemo({ accessTtlMs: 20_000 }).then((server) => {
     console.log(`Open ${server.url}/ in two or three tabs, sign in in one, and press "10 calls" in any.`);
-    console.log('Access tokens live 20 s; watch the refresh count: one per expiry, whichever tab notices first.');
+    console.log("Access tokens live 20 s; every tab shows the server's refresh count: one per expiry, whichever tab notices first.");
     setInterval(() => {
       const last = `${server.refreshes} refreshes, ${server.reuses} refresh tokens reused, ${server.log.length} requests`;
       if (last !== lastLine) console.log((lastLine = last));
