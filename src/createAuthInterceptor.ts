@@ -67,7 +67,7 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
   };
   attach(instance);
   return {
-    setTokens: (tokens) => session.set(tokens).catch((error: unknown) => Promise.reject(session.redact(error, tokens?.accessToken))),
+    setTokens: (tokens) => session.set(tokens).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
     getTokens: () => session.get(),
     clearTokens: () => session.clear(),
     refresh: () => session.refresh().catch((error: unknown) => Promise.reject(session.redact(error))),

@@ -1,18 +1,42 @@
-import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
-import MockAdapter from 'axios-mock-adapter';
-import { createAuthInterceptor } from '../../src';
+import axios, { AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import { createAuthInterceptor, type AuthInterceptor, type AuthTokens } from '../../src';
 import { mockApi } from '../helpers/mockApi';
 
+/**
+ * An instance on a plain adapter that answers like a server and, as axios's own adapters do,
+ * puts the very config it was given on its responses and errors. `/forbidden` is refused for
+ * good (403), `/always-401` with a 401 no refresh fixes; anything else needs `api.valid`.
+ */
+function plainApi() {
+  const sent: Array<{ url?: string; auth: unknown }> = [];
+  const api = {
+    sent,
+    valid: 'at-1',
+    instance: axios.create({ baseURL: 'https://api.test' }),
+    refresh: jest.fn(async (): Promise<AuthTokens> => ({ accessToken: (api.valid = `at-${api.refresh.mock.calls.length + 1}`) })),
+    auth: undefined as unknown as AuthInterceptor,
+  };
+  api.instance.defaults.adapter = async (config) => {
+    const auth = config.headers.Authorization;
+    sent.push({ url: config.url, auth });
+    const status = config.url === '/forbidden' ? 403 : config.url !== '/always-401' && (config.url === '/open' || auth === `Bearer ${api.valid}`) ? 200 : 401;
+    const response = { data: {}, status, statusText: '', headers: {}, config };
+    if (status === 200) return response;
+    throw new AxiosError(`Request failed with status code ${status}`, 'ERR_BAD_REQUEST', config, undefined, response);
+  };
+  api.auth = createAuthInterceptor(api.instance, { refresh: api.refresh });
+  return api;
+}
+
 /** The config of a call the server refused for good (403: no refresh helps), as error handlers get it. */
-async function refusedConfig(api: ReturnType<typeof mockApi>, url = '/forbidden') {
-  api.routes[url] = () => [403, {}];
-  const error = (await api.instance.get(url).catch((e: unknown) => e)) as AxiosError;
+async function refusedConfig(api: ReturnType<typeof plainApi>) {
+  const error = (await api.instance.get('/forbidden').catch((e: unknown) => e)) as AxiosError;
   return error.config as InternalAxiosRequestConfig;
 }
 
 describe('a config the library has sent, sent again', () => {
   test('costs what a fresh call costs, however often it is re-sent', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
     let config = await refusedConfig(api);
     for (let resend = 1; resend <= 4; resend++) {
@@ -23,20 +47,19 @@ describe('a config the library has sent, sent again', () => {
   });
 
   test('a 401 that no refresh fixes, re-sent k times, costs one refresh per send, not 2^k', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
-    api.routes['/always-401'] = () => [401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }];
     let config: InternalAxiosRequestConfig | undefined;
     for (let send = 0; send < 4; send++) {
       const error = (await api.instance.request(config ?? { url: '/always-401' }).catch((e: unknown) => e)) as AxiosError;
       config = error.config as InternalAxiosRequestConfig;
     }
     expect(api.refresh).toHaveBeenCalledTimes(4);
-    expect(api.sent.filter((s) => s.url === '/always-401')).toHaveLength(8);
+    expect(api.sent).toHaveLength(8);
   });
 
   test('carries no token after eject()', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
     const config = await refusedConfig(api);
     api.auth.eject();
@@ -45,7 +68,7 @@ describe('a config the library has sent, sent again', () => {
   });
 
   test('carries no token with skipAuth: true', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
     const config = await refusedConfig(api);
     await api.instance.request({ ...config, skipAuth: true }).catch(() => {});
@@ -53,31 +76,24 @@ describe('a config the library has sent, sent again', () => {
   });
 
   test('carries no token through another axios instance', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
     const config = await refusedConfig(api);
-    const other = axios.create();
-    const seen: unknown[] = [];
-    new MockAdapter(other).onAny().reply((c) => {
-      seen.push(c.headers?.Authorization);
-      return [200];
-    });
-    await other.request({ ...config, adapter: undefined });
-    await other.request(config); // its adapter is still the one the library wrapped
-    expect(seen).toEqual([undefined, undefined]);
+    await axios.create().request(config).catch(() => {}); // its adapter is still the one the library wrapped
+    expect(api.sent.at(-1)).toEqual({ url: '/forbidden', auth: undefined });
   });
 
   test('the response and error a caller gets hold the config without the token', async () => {
-    const api = mockApi();
+    const api = plainApi();
     await api.auth.setTokens({ accessToken: 'at-1' });
     const response = await api.instance.get('/a');
+    expect(api.sent.at(-1)).toEqual({ url: '/a', auth: 'Bearer at-1' });
     expect(response.config.headers.Authorization).toBeUndefined();
     expect((await refusedConfig(api)).headers.Authorization).toBeUndefined();
   });
 
   test("the caller's own header of the same name is left alone", async () => {
-    const api = mockApi();
-    api.routes['/open'] = () => [200, {}];
+    const api = plainApi();
     const response = await api.instance.get('/open', { headers: { Authorization: 'Basic abc' } });
     expect(api.sent.at(-1)).toEqual({ url: '/open', auth: 'Basic abc' });
     expect(response.config.headers.Authorization).toBe('Basic abc');
