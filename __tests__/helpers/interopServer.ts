@@ -100,7 +100,8 @@ export async function startInteropServer(): Promise<InteropServer> {
     if (path === '/api/always-401') return refused('Not for this token');
     if (!token) return refused(req.headers.authorization ? 'Unknown token' : 'No token');
     if (token.expired) return refused('The access token expired');
-    const cache: Record<string, string> = path === '/api/me' ? { 'cache-control': 'private, max-age=300', vary: 'Authorization' } : { 'cache-control': 'max-age=300' };
+    // Not `private`: in Node axios-cache-interceptor counts as a shared cache and stores no private answer.
+    const cache = { 'cache-control': 'max-age=300', ...(path === '/api/me' && { vary: 'Authorization' }) };
     return send(res, 200, { path, user: token.user, token: token.n }, cache);
   };
 
