@@ -1,5 +1,5 @@
 import { AxiosHeaders } from 'axios';
-import { dpopProblem } from '../../src/dpop';
+import { createDPoP, dpopProblem, generateDPoPKeyPair } from '../../src/dpop';
 
 const unauthorized = (challenge: string, headers: Record<string, string> = {}) => ({ status: 401, headers: AxiosHeaders.from({ 'WWW-Authenticate': challenge, ...headers }) });
 const badRequest = (data: unknown, headers: Record<string, string> = {}) => ({ status: 400, headers, data });
@@ -42,5 +42,11 @@ describe('dpopProblem', () => {
   test('a nonce request without a usable nonce has no nonce, so there is nothing to replay with', () => {
     expect(dpopProblem(unauthorized('DPoP error="use_dpop_nonce"'))).toEqual({ error: 'use_dpop_nonce', from: 'resource' });
     expect(dpopProblem(badRequest({ error: 'use_dpop_nonce' }, { 'DPoP-Nonce': 'bad\\nonce' }))).toEqual({ error: 'use_dpop_nonce', from: 'token' });
+  });
+
+  test('a DPoP object reads problems the same way, for code that is handed only the object', async () => {
+    const dpop = createDPoP(await generateDPoPKeyPair());
+    const response = unauthorized('DPoP error="use_dpop_nonce"', { 'DPoP-Nonce': 'n-1' });
+    expect(dpop.problem(response)).toEqual(dpopProblem(response));
   });
 });

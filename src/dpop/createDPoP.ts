@@ -5,6 +5,7 @@ import { htu, targetUrl } from './htu';
 import { jwkThumbprint, publicJwk } from './jwk';
 import { checkKeyPair } from './keyPair';
 import { responseNonce, validNonce } from './nonce';
+import { dpopProblem, type DPoPProblem, type ResponseLike } from './problem';
 
 export interface DPoPProofOptions {
   /** The access token the call carries: the proof then binds it with `ath` (RFC 9449 section 4.2). */
@@ -34,6 +35,11 @@ export interface DPoP {
    * out the next nonce on a success (RFC 9449 section 8.2). Returns that nonce, if any.
    */
   observe(url: string | URL, headers: unknown): string | undefined;
+  /**
+   * What a refused response says about DPoP (`dpopProblem`), here so that code handed this object
+   * (the interceptor, a grant, a hand-written `refresh`) needs no import of its own.
+   */
+  problem(response: ResponseLike): DPoPProblem | undefined;
   /** The public key as proofs carry it: only the members RFC 7638 requires. */
   publicJwk(): Promise<JsonWebKey>;
   /** The key's JWK SHA-256 thumbprint (RFC 7638): `dpop_jkt` (section 10), the token's `cnf.jkt` (section 6). */
@@ -94,6 +100,7 @@ export function createDPoP(keyPair: CryptoKeyPair): DPoP {
       remember(url, nonce);
       return nonce;
     },
+    problem: dpopProblem,
     publicJwk: async () => ({ ...(await key()).jwk }),
     thumbprint: async () => jwkThumbprint((await key()).jwk),
   };
