@@ -3,31 +3,166 @@ import type { InternalAxiosRequestConfig } from 'axios';
 /** Origins besides the instance's own that may receive the token. */
 export type AllowedOrigins = Array<string | RegExp> | ((url: URL) => boolean);
 
-const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
-
-const page = (): string | undefined => (globalThis as { location?: { href: string } }).location?.href;
-
-/**
- * Builds the check `(href, baseURL) => boolean`: may a call to the absolute URL `href` carry the
- * token? Yes when it is on the instance's own origin (its `baseURL`'s, or the page's when
- * `baseURL` is relative) or on one the user allowed. A URL that does not parse may not.
- */
-export function createOriginCheck(allowed: AllowedOrigins = []) {
-  const origins = typeof allowed === 'function' ? [] : allowed.map((o) => (typeof o === 'string' ? new URL(o).origin : o));
-  return (href: string, baseURL?: string): boolean => {
-    try {
-      const url = new URL(href, page());
-      const home = baseURL && ABSOLUTE.test(baseURL) ? baseURL : page();
-      if (home && url.origin === new URL(home, page()).origin) return true;
-      if (typeof allowed === 'function') return allowed(url);
-      return origins.some((o) => (typeof o === 'string' ? o === url.origin : o.test(url.origin)));
-    } catch {
-      return false;
-    }
-  };
+/** Where one call goes, judged from the URL the network will request. */
+export interface Target {
+  /** The origin the call reaches (`'null'` for `data:` and the like); `undefined` when its URL cannot be resolved. */
+  readonly origin: string | undefined;
+  /** The instance's own origin for this call: its absolute `baseURL`'s, or else the page's. */
+  readonly home: string | undefined;
+  /** Whether the token may go with the call. */
+  readonly allowed: boolean;
 }
 
-/** The absolute URL a call goes to, or `undefined` when it is relative to the instance's `baseURL` or the page. */
-export function absoluteUrl({ url = '', allowAbsoluteUrls }: InternalAxiosRequestConfig): string | undefined {
-  return ABSOLUTE.test(url) && allowAbsoluteUrls !== false ? url : undefined;
+export interface OriginPolicy {
+  /**
+   * Where `config` goes and whether it may carry the token. `defaults` are the instance's own
+   * (`instance.defaults`): a call that clears `baseURL` to send an absolute URL, as generated
+   * OpenAPI clients do, still counts the instance's `baseURL` origin as its own.
+   */
+  target(config: Pick<InternalAxiosRequestConfig, 'url' | 'baseURL' | 'allowAbsoluteUrls'>, defaults?: { baseURL?: unknown }): Target;
+  /** May the absolute URL `href` (a redirect's `Location`, a response's URL) receive the token of a call whose own origin is `home`? */
+  allows(href: string, home: string | undefined): boolean;
+}
+
+/** axios's `isAbsoluteURL`: whether `baseURL` is left out. */
+const AXIOS_ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+/**
+ * The start of an absolute URL whose first characters alone decide its origin: a scheme, `//`,
+ * a plain host (or IPv6 literal) and port, then the end or a path, query or fragment. Nothing
+ * the URL parser strips, rewrites or reads as userinfo fits in it; every other URL is parsed whole.
+ */
+const PLAIN_AUTHORITY = /^[a-z][a-z\d+\-.]*:\/\/(?:[a-z\d\-.]+|\[[a-f\d:.]+\])(?::\d*)?(?=[/?#]|$)/i;
+/** A path from the root whose next character cannot turn it into `//host` (`/\`, or `/<tab>/` once the parser drops the tab). */
+const ROOTED_PATH = /^\/(?![/\\\t\n\r])/;
+/** Distinct bases and hosts remembered; a program that makes up more starts over rather than grow. */
+const CACHE_LIMIT = 256;
+
+const CLOSED: Target = Object.freeze({ origin: undefined, home: undefined, allowed: false });
+
+type Page = { document?: { baseURI?: string }; location?: { href?: string; origin?: string } };
+/** What relative URLs resolve against: the document's base URL (fetch and xhr use it), or a worker's location. */
+const pageUrl = (): string | undefined => (globalThis as Page).document?.baseURI ?? (globalThis as Page).location?.href;
+const pageOrigin = (): string | undefined => (globalThis as Page).location?.origin;
+
+function parseOrigin(href: string, base?: string): string | undefined {
+  try {
+    return new URL(href, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** axios's `combineURLs`. */
+function combine(base: string, url: string): string {
+  if (!url) return base;
+  let end = base.length;
+  while (end > 0 && base.charCodeAt(end - 1) === 47) end--;
+  return `${base.slice(0, end)}/${url.replace(/^\/+/, '')}`;
+}
+
+/**
+ * The origin policy of one session: the instance's own origin and `allowed`. A URL that cannot
+ * be resolved, and an opaque origin (`data:`, `javascript:`, `file:`), never receives the token.
+ * A stateful RegExp (`g` or `y`) is copied without those flags, so the same origin always gets
+ * the same answer.
+ */
+export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
+  const test = typeof allowed === 'function' ? allowed : undefined;
+  const exact = new Set<string>();
+  const patterns: RegExp[] = [];
+  if (Array.isArray(allowed)) {
+    for (const entry of allowed) {
+      if (typeof entry === 'string') exact.add(new URL(entry).origin);
+      else patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
+    }
+  }
+
+  // base -> the origin every relative URL on it reaches (null: the URL after it decides, e.g. `/`);
+  // host prefix -> its origin.
+  const bases = new Map<string, string | null>();
+  const hosts = new Map<string, string | undefined>();
+
+  /**
+   * When the base ends in an authority the appended `/` closes (`https://api.example.com/v1`),
+   * nothing after it can change the origin: parse once per base.
+   */
+  const baseOrigin = (base: string): string | null => {
+    let origin = bases.get(base);
+    if (origin === undefined) {
+      if (bases.size >= CACHE_LIMIT) bases.clear();
+      const closed = combine(base, '.').slice(0, -1);
+      origin = parseOrigin(closed) ?? null;
+      if (origin === 'null') origin = null;
+      bases.set(base, origin);
+    }
+    return origin;
+  };
+
+  /** The origin `href` reaches once resolved against the page, as the URL parser reads it. */
+  const resolve = (href: string, page: string | undefined): string | undefined => {
+    const plain = PLAIN_AUTHORITY.exec(href);
+    if (plain) {
+      const prefix = plain[0];
+      if (hosts.has(prefix)) return hosts.get(prefix);
+      if (hosts.size >= CACHE_LIMIT) hosts.clear();
+      const origin = parseOrigin(prefix);
+      hosts.set(prefix, origin);
+      return origin;
+    }
+    if (page === undefined) return parseOrigin(href);
+    return ROOTED_PATH.test(href) ? parseOrigin('/', page) : parseOrigin(href, page);
+  };
+
+  /** Besides home, `allowed` decides; a function sees the whole URL, built only when it is asked. */
+  const extra = (origin: string, base: string | undefined, url: string): boolean => {
+    if (exact.has(origin) || patterns.some((pattern) => pattern.test(origin))) return true;
+    if (!test) return false;
+    try {
+      return test(new URL(base ? combine(base, url) : url, pageUrl())) === true;
+    } catch {
+      return false; // the app's rule failed: the token stays home
+    }
+  };
+
+  const judge = (origin: string | undefined, home: string | undefined, base: string | undefined, url: string): boolean =>
+    origin !== undefined && origin !== 'null' && (origin === home || extra(origin, base, url));
+
+  /** The instance's absolute `baseURL`; without one, the call's; without either, the page. */
+  const homeOf = (instanceBase: unknown, callBase: unknown): string | undefined => {
+    const own = typeof instanceBase === 'string' && instanceBase ? baseOrigin(instanceBase) : null;
+    if (own !== null) return own;
+    const call = typeof callBase === 'string' && callBase ? baseOrigin(callBase) : null;
+    return call ?? pageOrigin();
+  };
+
+  /** Where the full URL `href` goes, once resolved against the page if there is one. */
+  const locate = (href: string, home: string | undefined, base: string | undefined, url: string): Target => {
+    const page = pageUrl();
+    // With no page (Node), a path alone names no host: it goes where the call's transport sends
+    // paths (a `socketPath`, a stub adapter), or axios refuses it. Any other relative form that
+    // the URL parser could read as `//host` does not resolve, and gets no token.
+    if (page === undefined && ROOTED_PATH.test(href)) return { origin: undefined, home, allowed: true };
+    const origin = resolve(href, page);
+    return { origin, home, allowed: judge(origin, home, base, url) };
+  };
+
+  return {
+    target({ url: given, baseURL, allowAbsoluteUrls }, defaults) {
+      const home = homeOf(defaults ? defaults.baseURL : baseURL, baseURL);
+      const url = given === undefined ? '' : typeof given === 'string' ? given : (given as unknown) instanceof URL ? (given as unknown as URL).href : undefined;
+      if (url === undefined) return CLOSED; // neither axios nor the URL parser reads it as we would
+      const absolute = AXIOS_ABSOLUTE.test(url);
+      if (!baseURL || (absolute && allowAbsoluteUrls !== false)) return locate(url, home, undefined, url);
+      if (typeof baseURL !== 'string') return CLOSED; // axios cannot combine it either
+      const origin = baseOrigin(baseURL);
+      const combined = origin === null ? locate(combine(baseURL, url), home, baseURL, url) : { origin, home, allowed: judge(origin, home, baseURL, url) };
+      // axios before 1.8 ignores `allowAbsoluteUrls: false` and requests the absolute URL as it
+      // is; 1.8 and later put the base in front. Both readings must be allowed.
+      if (absolute && combined.allowed && !locate(url, home, undefined, url).allowed) return { ...combined, allowed: false };
+      return combined;
+    },
+    allows(href, home) {
+      return judge(resolve(href, pageUrl()), home, undefined, href);
+    },
+  };
 }
