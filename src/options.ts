@@ -137,7 +137,7 @@ const isOrigin = (value: unknown) => {
 /** Each option, what it must satisfy, and how to say so. */
 const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, string]> = [
   ['refresh', isFunction, 'a function'],
-  ['storage', (s) => ['get', 'set', 'clear'].every((m) => isFunction(s?.[m])), 'a TokenStorage ({ get, set, clear })'],
+  ['storage', (s) => !(s instanceof Map) && ['get', 'set', 'clear'].every((m) => isFunction(s?.[m])), 'a TokenStorage ({ get, set, clear })'],
   ['header', (h) => /^[!#$%&'*+\-.^`|~\w]+$/.test(h), 'a header name'],
   ['scheme', (s) => typeof s === 'string' && !/[\s,]/.test(s), 'a string without spaces or commas'],
   ['refreshTimeout', (n) => isNumber(n) && n > 0 && n <= MAX_TIMEOUT, `a positive number of milliseconds up to ${MAX_TIMEOUT}`],
