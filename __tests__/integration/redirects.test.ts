@@ -1,0 +1,164 @@
+import axios, { type AxiosInstance } from 'axios';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
+
+interface Seen {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface Server {
+  url: string;
+  seen: Seen[];
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback server that records every request. `/hop/<status>?to=<url>` answers that redirect
+ * status, `/unauthorized` an RFC 6750 401 whose `Date` is two hours ahead, anything else 200 with
+ * what it received.
+ */
+async function startServer(): Promise<Server> {
+  const seen: Seen[] = [];
+  const http = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const url = new URL(req.url!, 'http://x');
+      const entry = { method: req.method!, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      seen.push(entry);
+      const hop = /^\/hop\/(\d{3})$/.exec(url.pathname);
+      if (hop) return res.writeHead(Number(hop[1]), { location: url.searchParams.get('to')!, 'content-type': 'text/plain' }).end('moved');
+      if (url.pathname === '/unauthorized') {
+        const date = new Date(Date.now() + 2 * 3_600_000).toUTCString();
+        return res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', date, 'content-type': 'application/json' }).end('{}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entry));
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    seen,
+    close: () =>
+      new Promise((resolve, reject) => {
+        http.closeAllConnections();
+        http.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+let api: Server;
+let evil: Server; // another origin: same host, another port
+beforeEach(async () => {
+  [api, evil] = await Promise.all([startServer(), startServer()]);
+});
+afterEach(() => Promise.all([api.close(), evil.close()]));
+
+/** An instance on `api` with a session holding `at-1`, whose refresh issues `at-2`. */
+async function signedIn(adapter: 'http' | 'fetch', options: Partial<AuthInterceptorOptions> = {}) {
+  const instance = axios.create({ baseURL: api.url, adapter });
+  const refresh = jest.fn(async () => ({ accessToken: 'at-2', expiresAt: Date.now() + 3_600_000 }));
+  const auth = createAuthInterceptor(instance, { refresh, ...options });
+  await auth.setTokens({ accessToken: 'at-1', expiresAt: Date.now() + 3_600_000 });
+  return { instance, auth, refresh };
+}
+
+const hop = (status: number, to: string) => `/hop/${status}?to=${encodeURIComponent(to)}`;
+const echoed = async (instance: AxiosInstance, url: string, config = {}) => (await instance.request<Seen>({ url, ...config })).data;
+
+describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+  test.each([301, 302, 303, 307, 308])('a %i to another origin delivers no custom token header there', async (status) => {
+    const { instance } = await signedIn(adapter, { header: 'X-Api-Token', scheme: '' });
+    const seen = await echoed(instance, hop(status, `${evil.url}/echo`));
+    expect(seen.path).toBe('/echo');
+    expect(seen.headers['x-api-token']).toBeUndefined();
+    expect(evil.seen.every((request) => request.headers['x-api-token'] === undefined)).toBe(true);
+    expect(api.seen[0]!.headers['x-api-token']).toBe('at-1');
+  });
+
+  test('a redirect to another origin delivers no Authorization there', async () => {
+    const { instance } = await signedIn(adapter);
+    const seen = await echoed(instance, hop(302, `${evil.url}/echo`));
+    expect(seen.headers.authorization).toBeUndefined();
+    expect(api.seen[0]!.headers.authorization).toBe('Bearer at-1');
+  });
+
+  test('a redirect within the origin, or to an allowed origin, keeps a custom token header', async () => {
+    const { instance } = await signedIn(adapter, { header: 'X-Api-Token', scheme: '', allowedOrigins: [evil.url] });
+    expect((await echoed(instance, hop(307, `${api.url}/same`))).headers['x-api-token']).toBe('at-1');
+    expect((await echoed(instance, hop(302, `${evil.url}/allowed`))).headers['x-api-token']).toBe('at-1');
+  });
+
+  test('once a hop left for a refused origin, the token does not come back on the way home', async () => {
+    const { instance } = await signedIn(adapter, { header: 'X-Api-Token', scheme: '' });
+    const seen = await echoed(instance, hop(302, `${evil.url}${hop(302, `${api.url}/home`)}`));
+    expect(seen.path).toBe('/home');
+    expect(seen.headers['x-api-token']).toBeUndefined();
+  });
+
+  test("a 401 from an origin a redirect reached starts no refresh, and its Date does not move the session's clock", async () => {
+    const { instance, refresh } = await signedIn(adapter);
+    await expect(instance.get(hop(302, `${evil.url}/unauthorized`))).rejects.toMatchObject({ response: { status: 401 } });
+    expect(refresh).not.toHaveBeenCalled();
+    // Had the session believed that Date, its token (an hour left) would look expired now, and this call would refresh first.
+    expect((await echoed(instance, '/echo')).headers.authorization).toBe('Bearer at-1');
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  test('a 401 after a redirect within the origin still refreshes and replays', async () => {
+    const { instance, refresh } = await signedIn(adapter);
+    await expect(instance.get(hop(302, `${api.url}/unauthorized`))).rejects.toMatchObject({ response: { status: 401 } });
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(api.seen.filter((request) => request.path === '/unauthorized').map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2']);
+  });
+});
+
+describe('the fetch adapter, whose redirects Node follows inside undici, is followed hop by hop', () => {
+  test('301 and 302 turn a POST into a GET without its body; 303 turns any method but HEAD into GET', async () => {
+    const { instance } = await signedIn('fetch');
+    for (const [status, method] of [[301, 'post'], [302, 'post'], [303, 'put']] as const) {
+      const seen = await echoed(instance, hop(status, `${api.url}/landed`), { method, data: { a: 1 } });
+      expect(seen).toMatchObject({ method: 'GET', body: '' });
+      expect(seen.headers['content-type']).toBeUndefined();
+      expect(seen.headers.authorization).toBe('Bearer at-1');
+    }
+  });
+
+  test('307 and 308 resend the method and body', async () => {
+    const { instance } = await signedIn('fetch');
+    for (const status of [307, 308]) {
+      const seen = await echoed(instance, hop(status, `${api.url}/landed`), { method: 'put', data: { a: 1 } });
+      expect(seen).toMatchObject({ method: 'PUT', body: '{"a":1}', headers: { 'content-type': 'application/json', authorization: 'Bearer at-1' } });
+    }
+  });
+
+  test('a cross-origin hop drops cookies and basic credentials too, as undici does', async () => {
+    const { instance } = await signedIn('fetch', { allowedOrigins: [evil.url] });
+    const seen = await echoed(instance, hop(302, `${evil.url}/echo`), { headers: { Cookie: 'sid=1', 'Proxy-Authorization': 'Basic eA==' } });
+    expect(seen.headers).not.toHaveProperty('cookie');
+    expect(seen.headers).not.toHaveProperty('proxy-authorization');
+    expect(seen.headers).not.toHaveProperty('authorization');
+  });
+
+  test('maxRedirects bounds the hops, and the final URL is known', async () => {
+    const { instance } = await signedIn('fetch');
+    const loop = `${api.url}${hop(302, `${api.url}${hop(302, `${api.url}/end`)}`)}`;
+    await expect(instance.get(loop, { maxRedirects: 1 })).rejects.toMatchObject({ code: 'ERR_FR_TOO_MANY_REDIRECTS' });
+    const response = await instance.get(loop, { maxRedirects: 2 });
+    expect(response.data.path).toBe('/end');
+    expect((response.request as Request).url).toBe(`${api.url}/end`);
+  });
+
+  test('maxRedirects: 0 and a redirect mode of its own leave the 3xx to the caller, and the config keeps no option of ours', async () => {
+    const { instance } = await signedIn('fetch');
+    await expect(instance.get(hop(302, `${api.url}/end`), { maxRedirects: 0 })).rejects.toMatchObject({ response: { status: 302 } });
+    await expect(instance.get(hop(302, `${api.url}/end`), { fetchOptions: { redirect: 'manual' } })).rejects.toMatchObject({ response: { status: 302 } });
+    const response = await instance.get(hop(302, `${api.url}/end`));
+    expect(response.config.fetchOptions).toBeUndefined();
+    expect(response.config.url).toBe(hop(302, `${api.url}/end`));
+  });
+});

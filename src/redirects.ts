@@ -1,0 +1,178 @@
+import { AxiosError, AxiosHeaders } from 'axios';
+import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
+
+/** Fetch standard, HTTP-redirect fetch: the statuses that redirect. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Fetch standard: what a redirect that turns the method into GET drops with the body. */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+/** What undici drops on a hop to another origin: credentials the new origin must not see. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+/** Fetch standard's redirect limit, for a call that sets no `maxRedirects`. */
+const FETCH_MAX_REDIRECTS = 20;
+
+const OURS = Symbol('axios-auth-interceptor.beforeRedirect');
+type BeforeRedirect = NonNullable<InternalAxiosRequestConfig['beforeRedirect']> & { [OURS]?: InternalAxiosRequestConfig['beforeRedirect'] };
+type FetchRequestLike = { url: string; redirect: string };
+
+/**
+ * Sends `config`, keeping the token in `header` off every redirect hop to an origin that
+ * `mayReceive` refuses, whichever adapter follows the redirects:
+ * - Node's http adapter (follow-redirects) drops only `Authorization` and `Cookie` on a hop to
+ *   another host; a `beforeRedirect` hook drops our header too.
+ * - Node's fetch (undici) drops `Authorization` but forwards any other header to any origin, and
+ *   tells no hook. Outside a page, axios's fetch adapter is sent with `redirect: 'manual'` and
+ *   the hops are followed here as the fetch standard does (method, body and header rules, the
+ *   redirect limit), so each hop is judged. Each hop gets the call's `timeout` afresh.
+ * - In a page the browser follows redirects itself and asks no one first: see the README for
+ *   what that allows.
+ * Only the hook stays on the config (a re-sent config has it replaced, not nested).
+ */
+export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, header: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+  const lower = header.toLowerCase();
+  const hook = config.beforeRedirect as BeforeRedirect | undefined;
+  const own = hook && OURS in hook ? hook[OURS] : hook;
+  const guarded: BeforeRedirect = (options, ...rest) => {
+    if (!mayReceive(options.href)) {
+      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
+    }
+    own?.(options, ...rest);
+  };
+  guarded[OURS] = own;
+  config.beforeRedirect = guarded;
+  return canFollow(send, config) ? followRedirects(send, config, lower, mayReceive) : send(config);
+}
+
+/**
+ * The URL the response came from, when the adapter tells and it may differ from the one
+ * requested: after the http adapter's redirects (`res.responseUrl`), xhr's `responseURL`, and
+ * the fetch adapter's request when `sendGuarded` followed the hops. `undefined` when it cannot
+ * be known (the browser's fetch follows redirects unseen) or nothing was sent.
+ */
+export function finalUrl(response: Pick<AxiosResponse, 'request'> | undefined): string | undefined {
+  const request = response?.request as { res?: { responseUrl?: unknown }; responseURL?: unknown; url?: unknown; redirect?: unknown } | undefined;
+  if (typeof request !== 'object' || request === null) return undefined;
+  const followed = request.res?.responseUrl;
+  if (typeof followed === 'string') return followed;
+  if (typeof request.responseURL === 'string') return request.responseURL || undefined;
+  if (typeof request.url === 'string' && typeof request.redirect === 'string') return request.redirect === 'follow' ? undefined : request.url;
+  return undefined;
+}
+
+/**
+ * Whether `response` came from an origin that may not receive the token, reached through
+ * redirects from the call's own `origin`: its 401 must start no refresh and its `Date` must not
+ * set the session's clock. A response whose URL is unknown, or relative (stub adapters report
+ * the config's `url`), or a call whose own origin is unknown (a path sent over a `socketPath`),
+ * counts as the call's own.
+ */
+export function isForeign(response: Pick<AxiosResponse, 'request'> | undefined, origin: string | undefined, mayReceive: (href: string) => boolean): boolean {
+  const landed = finalUrl(response);
+  if (landed === undefined || origin === undefined) return false;
+  let from: string;
+  try {
+    from = new URL(landed).origin;
+  } catch {
+    return false;
+  }
+  return from !== origin && !mayReceive(landed);
+}
+
+/** Only where the runtime hands back the redirect itself (not in a page), and when the call has not chosen its own redirect handling. */
+function canFollow(send: AxiosAdapter, config: InternalAxiosRequestConfig): boolean {
+  // axios's fetch adapter is named 'fetch' (axios < 1.12) or nothing (from `getFetch`).
+  if (send.name !== 'fetch' && send.name !== '') return false;
+  if ((globalThis as { location?: unknown }).location !== undefined || config.maxRedirects === 0) return false;
+  const redirect = (config.fetchOptions as { redirect?: unknown } | undefined)?.redirect;
+  return redirect === undefined || redirect === 'follow';
+}
+
+/** Sends with `redirect: 'manual'` and follows each hop here; the config's own `fetchOptions` are put back afterwards. */
+async function followRedirects(send: AxiosAdapter, config: InternalAxiosRequestConfig, lower: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+  const had = Object.prototype.hasOwnProperty.call(config, 'fetchOptions');
+  const fetchOptions = config.fetchOptions;
+  config.fetchOptions = { ...fetchOptions, redirect: 'manual' } as typeof fetchOptions;
+  try {
+    return await follow(send, config, lower, mayReceive);
+  } finally {
+    if (had) config.fetchOptions = fetchOptions;
+    else delete config.fetchOptions;
+  }
+}
+
+async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lower: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+  const limit = config.maxRedirects ?? FETCH_MAX_REDIRECTS;
+  let hop = config;
+  for (let hops = 0; ; hops++) {
+    let response: AxiosResponse | undefined;
+    let failure: unknown;
+    try {
+      response = await send(hop);
+    } catch (error) {
+      failure = error;
+      response = error instanceof AxiosError ? error.response : undefined;
+    }
+    const request = response?.request as FetchRequestLike | undefined;
+    const location = response && REDIRECTS.has(response.status) && request?.redirect === 'manual' ? response.headers?.location : undefined;
+    if (typeof location !== 'string') {
+      if (failure === undefined) {
+        response!.config = config;
+        return response!;
+      }
+      if (failure instanceof AxiosError) {
+        failure.config = config;
+        if (failure.response) failure.response.config = config;
+      }
+      throw failure;
+    }
+    discard(response!.data);
+    let next: URL;
+    try {
+      next = new URL(location, request!.url);
+    } catch {
+      throw new AxiosError('Redirected to a URL that cannot be parsed', AxiosError.ERR_BAD_RESPONSE, config, request, response);
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new AxiosError(`Redirected to a ${next.protocol} URL, which fetch does not follow`, AxiosError.ERR_BAD_RESPONSE, config, request, response);
+    }
+    if (hops >= limit) throw new AxiosError('Maximum number of redirects exceeded', 'ERR_FR_TOO_MANY_REDIRECTS', config, request, response);
+    hop = nextHop(hop, response!.status, new URL(request!.url), next, lower, mayReceive(next.href));
+  }
+}
+
+/** The fetch standard's HTTP-redirect fetch, steps 11-13, for one hop: method, body, and the credentials another origin must not get. */
+function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to: URL, lower: string, tokenAllowed: boolean): InternalAxiosRequestConfig {
+  const headers = new AxiosHeaders(hop.headers);
+  let method = (hop.method ?? 'get').toLowerCase();
+  let data = hop.data;
+  if ((status === 303 && method !== 'get' && method !== 'head') || ((status === 301 || status === 302) && method === 'post')) {
+    method = 'get';
+    data = undefined;
+    headers.delete(BODY_HEADERS);
+  } else if (data != null && isOneShot(data)) {
+    throw new AxiosError('Cannot follow a redirect that resends a stream body', AxiosError.ERR_BAD_REQUEST, hop);
+  }
+  const crossOrigin = to.origin !== from.origin;
+  if (crossOrigin) headers.delete(CREDENTIAL_HEADERS);
+  if (!tokenAllowed) headers.delete(lower);
+  return {
+    ...hop,
+    url: to.href,
+    baseURL: undefined,
+    allowAbsoluteUrls: true,
+    params: undefined,
+    method,
+    data,
+    headers,
+    auth: crossOrigin ? undefined : hop.auth,
+  };
+}
+
+function isOneShot(data: unknown): boolean {
+  return (typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function') || (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream);
+}
+
+/** A redirect's body that was handed over as a stream is never read: release it. */
+function discard(data: unknown): void {
+  if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) data.cancel().catch(() => {});
+  else if (typeof (data as { destroy?: unknown } | null)?.destroy === 'function') (data as { destroy(): void }).destroy();
+}
