@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { createOriginPolicy } from '../../src/origins';
+import { finalUrl, isForeign } from '../../src/redirects';
 import { flush } from '../helpers/deferred';
 import { mockApi } from '../helpers/mockApi';
 
@@ -204,6 +205,32 @@ describe('allowedOrigins', () => {
     const policy = createOriginPolicy(() => true);
     expect(policy.target({ url: 'data:text/plain,x' }, {}).allowed).toBe(false);
     expect(policy.target({ url: 'javascript:alert(1)' }, {}).allowed).toBe(false);
+  });
+});
+
+describe('where a response came from', () => {
+  test.each([
+    ['the http adapter after follow-redirects', { res: { responseUrl: 'https://evil.test/x' } }, 'https://evil.test/x'],
+    ['xhr', { responseURL: 'https://evil.test/x' }, 'https://evil.test/x'],
+    ['xhr before it has a response', { responseURL: '' }, undefined],
+    ['a fetch Request that sendGuarded followed by hand', new Request('https://evil.test/x', { redirect: 'manual' }), 'https://evil.test/x'],
+    ["a fetch Request the browser followed (its url is the first hop's)", new Request('https://api.test/x'), undefined],
+    ['the http adapter without follow-redirects (maxRedirects: 0)', { res: {} }, undefined],
+    ['no request at all', undefined, undefined],
+  ])('%s', (_, request, url) => {
+    expect(finalUrl({ request })).toBe(url);
+  });
+
+  test("isForeign: only a response from another origin that may not have the token, reached from the call's own", () => {
+    const mayReceive = (href: string) => href.startsWith('https://api.test/') || href.startsWith('https://files.test/');
+    const from = (url: string) => ({ request: { res: { responseUrl: url } } });
+    expect(isForeign(from('https://evil.test/x'), 'https://api.test', mayReceive)).toBe(true);
+    expect(isForeign(from('https://files.test/x'), 'https://api.test', mayReceive)).toBe(false);
+    expect(isForeign(from('https://api.test/x'), 'https://api.test', mayReceive)).toBe(false);
+    // axios-mock-adapter reports the config's url, which may be relative: the call's own.
+    expect(isForeign({ request: { responseURL: '/x' } }, 'https://api.test', mayReceive)).toBe(false);
+    // A path sent over a socketPath: where it started is unknown, so nothing is foreign.
+    expect(isForeign(from('http://localhost/x'), undefined, mayReceive)).toBe(false);
   });
 });
 
