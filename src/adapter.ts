@@ -2,7 +2,8 @@ import { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 
 import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
 import { AuthError, forCall, isAuthError } from './errors';
-import { createOriginPolicy, type Target } from './origins';
+import { createOriginPolicy } from './origins';
+import { isForeign, sendGuarded } from './redirects';
 import type { Session, Tokens } from './session';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
@@ -11,9 +12,16 @@ const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
 const ROUTED = Symbol('routed');
 /** On a config: the header value this library put there, to take back after the call. */
 const PUT = Symbol('put');
+/**
+ * On a config: the session epoch (a counter, no secret) its last replay was sent in. A string key,
+ * so it survives a plugin re-sending the config (axios-retry keeps its own state the same way):
+ * a re-sent call refused again with those same tokens passes its 401 through instead of
+ * refreshing once per re-send.
+ */
+const REPLAYED = 'axios-auth-interceptor';
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string };
+type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
 
 /**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
@@ -26,6 +34,7 @@ export function guard(session: Session, target: AxiosInstance) {
   const lower = header.toLowerCase();
   const policy = createOriginPolicy(session.options.allowedOrigins);
   let attached = true;
+  let warned = false;
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
   let lastAdapter: unknown;
@@ -60,7 +69,7 @@ export function guard(session: Session, target: AxiosInstance) {
       if (session.flight.invoking) {
         throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
       }
-      guardRedirects(config, destination);
+      const mayReceive = (href: string) => policy.allows(href, destination.home);
       let sent: string | undefined;
       let failure: AxiosError | undefined;
       try {
@@ -70,14 +79,21 @@ export function guard(session: Session, target: AxiosInstance) {
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
           put(config, tokens);
-          if (failure) session.emit({ type: 'call-replayed', ...describe(config), status: failure.response!.status });
+          if (failure) {
+            config[REPLAYED] = session.epoch;
+            session.emit({ type: 'call-replayed', ...describe(config), status: failure.response!.status });
+          }
           try {
-            const response = await send(config);
-            session.observe(response.headers?.date);
+            const response = await sendGuarded(send, config, header, mayReceive);
+            if (!isForeign(response, destination.origin, mayReceive)) session.observe(response.headers?.date);
             return response;
           } catch (error) {
-            session.observe(isAxiosError(error) ? error.response?.headers?.date : undefined);
-            if (replays >= session.options.maxRetries || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
+            const response = isAxiosError(error) ? error.response : undefined;
+            // An origin a redirect reached, that may not have the token, does not steer the session.
+            if (isForeign(response, destination.origin, mayReceive)) throw error;
+            session.observe(response?.headers?.date);
+            const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
+            if (spent || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
             failure = error as AxiosError;
           }
         }
@@ -89,6 +105,12 @@ export function guard(session: Session, target: AxiosInstance) {
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */
   const route = (config: Routed) => {
+    // axios-cache-interceptor keys a call by its headers in its own request interceptor; when
+    // that ran before this one, the key cannot know whose call it is.
+    if (!warned && typeof config.cache === 'object' && config.id !== undefined) {
+      warned = true;
+      session.emit({ type: 'setup-problem', problem: 'A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user' });
+    }
     const adapter = unwrap(config.adapter) as InternalAxiosRequestConfig['adapter'];
     // Set now, so interceptors that run later (a cache keyed by `Vary: Authorization`) see whose
     // call this is; the wrapper sets it again when the call leaves.
@@ -126,20 +148,6 @@ export function guard(session: Session, target: AxiosInstance) {
     target.interceptors.request.eject(requestId);
     target.interceptors.response.eject(responseId);
   };
-
-  /**
-   * Node's http adapter follows redirects itself. Drop the token before a hop to an origin that
-   * may not receive it: axios and follow-redirects drop only `Authorization`, and not on every hop.
-   */
-  function guardRedirects(config: InternalAxiosRequestConfig, destination: Target): void {
-    const own = config.beforeRedirect;
-    config.beforeRedirect = (options, ...rest) => {
-      if (!policy.allows(options.href, destination.home)) {
-        for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
-      }
-      own?.(options, ...rest);
-    };
-  }
 }
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;

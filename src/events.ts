@@ -23,6 +23,8 @@ export type AuthEvent =
   | { type: 'token-withheld'; method: string; url: string; origin?: string; reason: 'origin' | 'unresolved' }
   /** Tokens that another tab or process stored were taken over. */
   | { type: 'tokens-adopted' }
+  /** The set-up puts something in the way of the session, e.g. a cache that runs before it. Said once per instance. */
+  | { type: 'setup-problem'; problem: string }
   /** The session ended: the user must sign in again. */
   | { type: 'session-ended'; code: AuthErrorCode };
 

@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { setupCache, type AxiosCacheInstance } from 'axios-cache-interceptor';
-import { createAuthInterceptor, type AuthInterceptor } from '../../src';
+import { createAuthInterceptor, type AuthEvent } from '../../src';
 import { flush, settle, until } from '../helpers/deferred';
 import { startInteropServer, refreshThrough, type InteropServer } from '../helpers/interopServer';
 
@@ -22,29 +22,40 @@ async function turns(n: number): Promise<void> {
 type Order = 'setupCache before createAuthInterceptor' | 'setupCache after createAuthInterceptor';
 const orders: Order[] = ['setupCache before createAuthInterceptor', 'setupCache after createAuthInterceptor'];
 
-function cachedApi(order: Order): { api: AxiosCacheInstance; auth: AuthInterceptor; refresh: ReturnType<typeof refreshThrough> } {
+function cachedApi(order: Order, onEvent?: (event: AuthEvent) => void) {
   const plain = axios.create({ baseURL: server.url, adapter: 'http' });
   const refresh = refreshThrough(axios.create({ baseURL: server.url }));
   if (order === 'setupCache before createAuthInterceptor') {
     const api = setupCache(plain);
-    return { api, auth: createAuthInterceptor(api, { refresh }), refresh };
+    return { api, auth: createAuthInterceptor(api, { refresh, onEvent }), refresh };
   }
-  const auth = createAuthInterceptor(plain, { refresh });
+  const auth = createAuthInterceptor(plain, { refresh, onEvent });
   return { api: setupCache(plain), auth, refresh };
 }
 
-describe.each(orders)('axios-cache-interceptor, %s', (order) => {
-  test('with Vary: Authorization, after setTokens for another user, that user never gets the previous user\'s cached response', async () => {
-    const { api, auth } = cachedApi(order);
-    const users = ['alice', 'bob', 'carol', 'bob'];
-    const seen = [];
-    for (const user of users) {
-      await auth.setTokens(server.signIn(user));
-      seen.push((await api.get('/api/me')).data.user, (await api.get('/api/me')).data.user);
-    }
-    expect(seen).toEqual(users.flatMap((user) => [user, user]));
-  });
+test("setupCache before createAuthInterceptor, with Vary: Authorization: after setTokens for another user, that user never gets the previous user's cached response, and a user's repeat call is a hit", async () => {
+  const events: AuthEvent[] = [];
+  const { api, auth } = cachedApi('setupCache before createAuthInterceptor', (event) => events.push(event));
+  const users = ['alice', 'bob', 'carol', 'bob'];
+  const seen = [];
+  for (const user of users) {
+    await auth.setTokens(server.signIn(user));
+    seen.push((await api.get('/api/me')).data.user, (await api.get('/api/me')).data.user);
+  }
+  expect(seen).toEqual(users.flatMap((user) => [user, user]));
+  expect(events.filter((e) => e.type === 'setup-problem')).toEqual([]);
+});
 
+test('setupCache after createAuthInterceptor: the cache keys calls before the token is set, which cannot tell users apart; the session says so once, naming the order', async () => {
+  const events: AuthEvent[] = [];
+  const { api, auth } = cachedApi('setupCache after createAuthInterceptor', (event) => events.push(event));
+  await auth.setTokens(server.signIn('alice'));
+  await api.get('/api/me');
+  await api.get('/api/me');
+  expect(events.filter((e) => e.type === 'setup-problem')).toEqual([{ type: 'setup-problem', problem: expect.stringContaining('call setupCache() before createAuthInterceptor()') }]);
+});
+
+describe.each(orders)('axios-cache-interceptor, %s', (order) => {
   test('a cache hit with an expired token is served while the auth server is down, and starts no refresh', async () => {
     const { api, auth, refresh } = cachedApi(order);
     const { accessToken, refreshToken } = server.signIn();
