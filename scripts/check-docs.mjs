@@ -13,7 +13,7 @@
 //   once in PRELUDE below: `api` (the app's axios instance), `auth` (its session), `refresh`
 //   (its refresh function), `router`, and a few more. A block that declares one of these
 //   itself shadows the prelude's.
-// - Packages a recipe mentions that this repository does not install are declared in PRELUDE
+// - Packages a recipe mentions that this repository does not install are declared in PACKAGES
 //   with the part of their API the recipes use.
 // - To show a fragment, write the complete statement around it; a ```ts block that only some
 //   readers can compile is a block that will go stale.
