@@ -2,7 +2,7 @@
 // (minified, axios left to the app), gzipped. Run after `npm run build`; `npm test` does both.
 // The main budgets are fixed targets; a subpath's is about 10% above its measurement, so that
 // growth there is a decision, not a drift.
-const common = { gzip: true, ignore: ['axios'] };
+const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop'] };
 
 module.exports = [
   { name: '{ createAuthInterceptor }', path: 'dist/index.mjs', import: '{ createAuthInterceptor }', limit: '5000 B', ...common },

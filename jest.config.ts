@@ -11,6 +11,8 @@ const config: Config = {
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   restoreMocks: true,
+  // The core loads its DPoP signer by the package's own name; tests use the source.
+  moduleNameMapper: { '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts' },
 };
 
 export default config;

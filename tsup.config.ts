@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts' },
     format: ['esm', 'cjs'],
     // Each entry self-contained: the main one must not pull in a chunk shared with ./redis or ./oauth.
     splitting: false,
@@ -10,17 +10,19 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: 'es2020',
-    external: ['axios'],
+    // The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
+    external: ['axios', 'axios-auth-interceptor/dpop'],
   },
   {
     // One minified ES module a page loads by URL; axios comes from the page's import map.
-    entry: { browser: 'src/index.ts' },
+    entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts' },
     format: ['esm'],
     outExtension: () => ({ js: '.mjs' }),
     minify: true,
     sourcemap: true,
     platform: 'browser',
     target: 'es2020',
-    external: ['axios'],
+    // The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
+    external: ['axios', 'axios-auth-interceptor/dpop'],
   },
 ]);

@@ -1,9 +1,10 @@
-import { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 'axios';
+import axios, { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 'axios';
 import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
 import { AuthError, forCall, isAuthError } from './errors';
 import { createOriginPolicy } from './origins';
 import { isForeign, sendGuarded } from './redirects';
+import type { DPoP } from './dpop/createDPoP';
 import type { Session, Tokens } from './session';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
@@ -12,6 +13,8 @@ const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
 const ROUTED = Symbol('routed');
 /** On a config: the header value this library put there, to take back after the call. */
 const PUT = Symbol('put');
+/** On a config: the DPoP proof this library put there, likewise. */
+const PROOF = Symbol('proof');
 /**
  * On a config: the session epoch (a counter, no secret) its last replay was sent in. A string key,
  * so it survives a plugin re-sending the config (axios-retry keeps its own state the same way):
@@ -21,7 +24,7 @@ const PUT = Symbol('put');
 const REPLAYED = 'axios-auth-interceptor';
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
+type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [PROOF]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
 
 /**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
@@ -42,13 +45,14 @@ export function guard(session: Session, target: AxiosInstance) {
   const self = {};
 
   const put = (config: Routed, tokens: Tokens) => {
-    const value = tokens && (scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken);
+    const value = tokens && (session.bound(tokens) ? `DPoP ${tokens.accessToken}` : scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken);
     if (value) setHeader(config.headers, header, lower, (config[PUT] = value));
     else take(config);
   };
   const take = (config: Routed | undefined) => {
     if (config?.[PUT] !== undefined && config.headers?.get?.(header) === config[PUT]) config.headers.delete(header);
-    if (config) delete config[PUT];
+    if (config?.[PROOF] !== undefined && config.headers?.get?.('DPoP') === config[PROOF]) config.headers.delete('DPoP');
+    if (config) delete config[PUT], delete config[PROOF];
   };
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
 
@@ -72,6 +76,9 @@ export function guard(session: Session, target: AxiosInstance) {
       const mayReceive = (href: string) => policy.allows(href, destination.home);
       let sent: string | undefined;
       let failure: AxiosError | undefined;
+      let signer: DPoP | undefined;
+      let href: string | undefined;
+      let nonceReplayed = false;
       try {
         for (let replays = 0; ; replays++) {
           const pending = failure ? session.renew(sent, failure) : session.current();
@@ -79,19 +86,44 @@ export function guard(session: Session, target: AxiosInstance) {
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
           put(config, tokens);
+          signer = tokens && session.bound(tokens) ? await session.signer() : undefined;
+          if (signer) {
+            // RFC 9449 section 4.3: a fresh proof for every send, replays included, bound to this token.
+            href ??= axios.getUri(config);
+            const proof = await signer.proof(config.method ?? 'get', href, { accessToken: sent, now: session.now() });
+            setHeader(config.headers, 'DPoP', 'dpop', (config[PROOF] = proof));
+          }
           if (failure) {
             config[REPLAYED] = session.epoch;
             session.emit({ type: 'call-replayed', ...describe(config), status: failure.response!.status });
           }
           try {
             const response = await sendGuarded(send, config, header, mayReceive);
-            if (!isForeign(response, destination.origin, mayReceive)) session.observe(response.headers?.date);
+            if (!isForeign(response, destination.origin, mayReceive)) {
+              session.observe(response.headers?.date);
+              signer?.observe(href!, response.headers);
+            }
             return response;
           } catch (error) {
             const response = isAxiosError(error) ? error.response : undefined;
             // An origin a redirect reached, that may not have the token, does not steer the session.
             if (isForeign(response, destination.origin, mayReceive)) throw error;
             session.observe(response?.headers?.date);
+            if (signer && response) {
+              // RFC 9449 section 9: a server may ask for a nonce on any call. Answered by one
+              // replay with it: never a refresh, never counted against maxRetries, never a loop.
+              signer.observe(href!, response.headers);
+              const problem = signer.problem(response)?.error;
+              if (problem === 'use_dpop_nonce' && !nonceReplayed && !isOneShot(config.data)) {
+                nonceReplayed = true;
+                replays--;
+                failure = undefined;
+                session.emit({ type: 'call-replayed', ...describe(config), status: response.status });
+                continue;
+              }
+              // Section 7.1: a proof the server refuses is not fixed by signing the same again.
+              if (problem === 'invalid_dpop_proof') throw error;
+            }
             const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
             if (spent || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
             failure = error as AxiosError;
@@ -99,7 +131,7 @@ export function guard(session: Session, target: AxiosInstance) {
         }
       } catch (error) {
         if (isAxiosError(error) && error.response) challenged(session, config, error as AxiosError & { response: AxiosResponse });
-        throw session.redact(error, sent);
+        throw session.redact(error, [sent, config[PROOF]]);
       }
     };
 

@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { AuthError } from './errors';
+import type { DPoP } from './dpop/createDPoP';
 import type { AuthEvent } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
@@ -21,6 +22,12 @@ export interface RefreshContext {
   reason: RefreshReason;
   /** The 401 that started this refresh, when `reason` is `'unauthorized'`. */
   error?: AxiosError;
+  /**
+   * With the `dpop` option: the session's DPoP signer, to sign token requests
+   * (`DPoP: await context.dpop.proof('POST', tokenEndpoint)`). The grants of
+   * `axios-auth-interceptor/oauth` use it themselves.
+   */
+  dpop?: DPoP;
 }
 
 /**
@@ -110,13 +117,22 @@ export interface AuthInterceptorOptions {
    */
   onAuthFailure?: (error: AuthError) => void;
   /**
+   * Binds tokens to this key pair (DPoP, RFC 9449): tokens whose `tokenType` is `DPoP` go out as
+   * `Authorization: DPoP <token>` with a fresh proof per send, and `refresh` gets a signer for
+   * its token requests in `context.dpop`. Make one with `generateDPoPKeyPair()` from
+   * `axios-auth-interceptor/dpop` (loaded only when this is set), or pass the `CryptoKeyPair`
+   * another library made at sign-in. Without it, a `DPoP` token type is ignored.
+   * @default none
+   */
+  dpop?: CryptoKeyPair;
+  /**
    * Told what the session does: refreshes, held and replayed calls, challenges passed through,
    * tokens withheld from an origin. Events never hold a token; `logAuthEvents()` prints them.
    */
   onEvent?: (event: AuthEvent) => void;
 }
 
-type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'shouldRefresh' | 'allowedOrigins' | 'lock';
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'shouldRefresh' | 'allowedOrigins' | 'lock' | 'dpop';
 export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
@@ -153,6 +169,11 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['onRefreshed', optional(isFunction), 'a function'],
   ['onAuthFailure', optional(isFunction), 'a function'],
   ['onEvent', optional(isFunction), 'a function'],
+  [
+    'dpop',
+    optional((pair) => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public'),
+    "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop')",
+  ],
   ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
 

@@ -58,12 +58,13 @@ export class RefreshFlight {
           throw session.signedOut();
         }
       }
+      const dpop = session.options.dpop && (await session.signer());
       let result: unknown;
       try {
         this.invoking = true;
         let pending: Promise<unknown>;
         try {
-          pending = refresh(previous, { signal: controller.signal, reason, ...(error && { error }) });
+          pending = refresh(previous, { signal: controller.signal, reason, ...(error && { error }), ...(dpop && { dpop }) });
         } finally {
           this.invoking = false;
         }

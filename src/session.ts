@@ -1,4 +1,5 @@
 import type { AxiosError } from 'axios';
+import type { DPoP } from './dpop/createDPoP';
 import { AuthError } from './errors';
 import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
@@ -35,7 +36,29 @@ export class Session {
   private ended = false;
   private unsubscribe: (() => void) | undefined;
 
+  private dpop: Promise<DPoP> | undefined;
+
   constructor(readonly options: ResolvedOptions) {}
+
+  /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
+  bound(tokens: AuthTokens): boolean {
+    return !!this.options.dpop && tokens.tokenType?.toLowerCase() === 'dpop';
+  }
+
+  /**
+   * The DPoP signer for the `dpop` key pair, loaded on first use from the package's own
+   * `/dpop` entry, so an app without DPoP carries none of its code.
+   */
+  signer(): Promise<DPoP> {
+    this.dpop ??= import('axios-auth-interceptor/dpop').then(
+      ({ createDPoP }) => createDPoP(this.options.dpop!),
+      (cause: unknown) => {
+        this.dpop = undefined;
+        throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
+      },
+    );
+    return this.dpop;
+  }
 
   /**
    * The tokens a call should be sent with now; a promise only while storage loads or a refresh
@@ -125,8 +148,8 @@ export class Session {
   }
 
   /** Masks the given tokens, and the current ones, in an error that is about to reach the app; use what it returns. */
-  redact<T>(error: T, tokens?: Tokens | string): T {
-    const given = typeof tokens === 'string' ? [tokens] : [tokens?.accessToken, tokens?.refreshToken];
+  redact<T>(error: T, tokens?: Tokens | Array<string | undefined>): T {
+    const given = Array.isArray(tokens) ? tokens : [tokens?.accessToken, tokens?.refreshToken];
     return redact(error, [...given, this.tokens?.accessToken, this.tokens?.refreshToken]);
   }
 
@@ -202,7 +225,8 @@ export class Session {
     this.skew = skew;
   }
 
-  private now(): number {
+  /** Our clock corrected to the server's. */
+  now(): number {
     return Date.now() + this.skew;
   }
 
