@@ -86,7 +86,11 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
    * When the base ends in an authority the appended `/` closes (`https://api.example.com/v1`),
    * nothing after it can change the origin: parse once per base.
    */
+  let lastBase: string | undefined;
+  let lastOrigin: string | null = null;
   const baseOrigin = (base: string): string | null => {
+    // Nearly every call of an instance has the same base: one comparison, no hashing.
+    if (base === lastBase) return lastOrigin;
     let origin = bases.get(base);
     if (origin === undefined) {
       if (bases.size >= CACHE_LIMIT) bases.clear();
@@ -95,6 +99,8 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
       if (origin === 'null') origin = null;
       bases.set(base, origin);
     }
+    lastBase = base;
+    lastOrigin = origin;
     return origin;
   };
 
@@ -135,6 +141,13 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
     return call ?? pageOrigin();
   };
 
+  /** The answer for a call on its own origin, the common case: no new object per call. */
+  let lastHome: Target = CLOSED;
+  const atHome = (origin: string): Target => {
+    if (lastHome.origin !== origin) lastHome = Object.freeze({ origin, home: origin, allowed: true });
+    return lastHome;
+  };
+
   /** Where the full URL `href` goes, once resolved against the page if there is one. */
   const locate = (href: string, home: string | undefined, base: string | undefined, url: string): Target => {
     const page = pageUrl();
@@ -155,7 +168,7 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
       if (!baseURL || (absolute && allowAbsoluteUrls !== false)) return locate(url, home, undefined, url);
       if (typeof baseURL !== 'string') return CLOSED; // axios cannot combine it either
       const origin = baseOrigin(baseURL);
-      const combined = origin === null ? locate(combine(baseURL, url), home, baseURL, url) : { origin, home, allowed: judge(origin, home, baseURL, url) };
+      const combined = origin === null ? locate(combine(baseURL, url), home, baseURL, url) : origin === home ? atHome(origin) : { origin, home, allowed: judge(origin, home, baseURL, url) };
       // axios before 1.8 ignores `allowAbsoluteUrls: false` and requests the absolute URL as it
       // is; 1.8 and later put the base in front. Both readings must be allowed.
       if (absolute && combined.allowed && !locate(url, home, undefined, url).allowed) return { ...combined, allowed: false };
