@@ -113,16 +113,17 @@ export function guard(session: Session, target: AxiosInstance) {
               // RFC 9449 section 9: a server may ask for a nonce on any call. Answered by one
               // replay with it: never a refresh, never counted against maxRetries, never a loop.
               signer.observe(href!, response.headers);
-              const problem = signer.problem(response)?.error;
-              if (problem === 'use_dpop_nonce' && !nonceReplayed && !isOneShot(config.data)) {
+              const problem = signer.problem(response);
+              if (problem?.error === 'use_dpop_nonce' && problem.nonce && !nonceReplayed && !isOneShot(config.data)) {
                 nonceReplayed = true;
                 replays--;
                 failure = undefined;
                 session.emit({ type: 'call-replayed', ...describe(config), status: response.status });
                 continue;
               }
-              // Section 7.1: a proof the server refuses is not fixed by signing the same again.
-              if (problem === 'invalid_dpop_proof') throw error;
+              // Section 7.1: a proof the server refuses is not fixed by signing the same again; nor
+              // is a nonce asked for again (or without one to send) fixed by a new token.
+              if (problem?.error === 'invalid_dpop_proof' || problem?.error === 'use_dpop_nonce') throw error;
             }
             const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
             if (spent || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
