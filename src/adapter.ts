@@ -4,6 +4,7 @@ import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type Ins
 import { AuthError, forCall, isAuthError } from './errors';
 import { createOriginPolicy } from './origins';
 import { isForeign, sendGuarded } from './redirects';
+import { stepUpChallenge } from './stepUp';
 import type { DPoP } from './dpop/createDPoP';
 import type { Session, Tokens } from './session';
 
@@ -79,6 +80,7 @@ export function guard(session: Session, target: AxiosInstance) {
       let signer: DPoP | undefined;
       let href: string | undefined;
       let nonceReplayed = false;
+      let steppedUp = false;
       try {
         for (let replays = 0; ; replays++) {
           const pending = failure ? session.renew(sent, failure) : session.current();
@@ -124,6 +126,17 @@ export function guard(session: Session, target: AxiosInstance) {
               // Section 7.1: a proof the server refuses is not fixed by signing the same again; nor
               // is a nonce asked for again (or without one to send) fixed by a new token.
               if (problem?.error === 'invalid_dpop_proof' || problem?.error === 'use_dpop_nonce') throw error;
+            }
+            const asked = response && !steppedUp && session.options.onChallenge && !config.skipAuthRefresh && !isOneShot(config.data) ? stepUpChallenge(response) : undefined;
+            if (asked && response) {
+              // Answered by a step-up, not a refresh: one replay of its own, outside maxRetries.
+              steppedUp = true;
+              const answered = session.stepUps.answer(asked, sent, withParsedData(error as AxiosError), session.options.onChallenge!);
+              if (!(await answered.catch((cause: AuthError) => Promise.reject(forCall(cause, config, response))))) throw error;
+              replays--;
+              failure = undefined;
+              session.emit({ type: 'call-replayed', ...describe(config), status: response.status });
+              continue;
             }
             const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
             if (spent || config.skipAuthRefresh || isOneShot(config.data) || !(await shouldRefresh(session, error))) throw error;
@@ -232,7 +245,7 @@ function isOneShot(data: unknown): boolean {
 function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
   if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
   const custom = session.options.shouldRefresh;
-  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error.response);
+  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error.response) && !stepUpChallenge(error.response);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { DPoP } from './dpop/createDPoP';
 import type { AuthEvent } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
+import type { ChallengeHandler } from './stepUp';
 import { invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
@@ -126,13 +127,24 @@ export interface AuthInterceptorOptions {
    */
   dpop?: CryptoKeyPair;
   /**
+   * Answers a 401 or 403 whose challenge a refresh cannot fix: `insufficient_scope`,
+   * `insufficient_user_authentication` (RFC 9470: sign in again, more strongly or more recently)
+   * or `insufficient_claims`, with any scheme. Resolve the tokens that satisfy it (e.g. after a
+   * step-up sign-in): they become the session's tokens and the call is replayed once. Calls
+   * refused with the same challenge while it runs share one run. Resolve nothing to let the
+   * error through as it came (with `requiredScope`). If it throws, the call rejects with
+   * `ERR_REFRESH_FAILED` (`cause`: what it threw) and the session keeps its tokens.
+   * @default none: such errors pass through, and never start a refresh
+   */
+  onChallenge?: ChallengeHandler;
+  /**
    * Told what the session does: refreshes, held and replayed calls, challenges passed through,
    * tokens withheld from an origin. Events never hold a token; `logAuthEvents()` prints them.
    */
   onEvent?: (event: AuthEvent) => void;
 }
 
-type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'shouldRefresh' | 'allowedOrigins' | 'lock' | 'dpop';
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'onChallenge' | 'shouldRefresh' | 'allowedOrigins' | 'lock' | 'dpop';
 export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
@@ -169,6 +181,7 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['onRefreshed', optional(isFunction), 'a function'],
   ['onAuthFailure', optional(isFunction), 'a function'],
   ['onEvent', optional(isFunction), 'a function'],
+  ['onChallenge', optional(isFunction), 'an async function (challenge, error) => tokens or nothing'],
   [
     'dpop',
     optional((pair) => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public'),

@@ -5,6 +5,7 @@ import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
 import { redact } from './redact';
 import { RefreshFlight } from './refresh';
+import { StepUps } from './stepUp';
 import { claimMs, jwtClaims, normalizeTokens, type AuthTokens } from './tokens';
 
 export type Tokens = AuthTokens | null;
@@ -22,6 +23,8 @@ export class Session {
   /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
   epoch = 0;
   readonly flight = new RefreshFlight(this);
+  /** The `onChallenge` runs under way, one per distinct challenge. */
+  readonly stepUps = new StepUps(this);
   private loading: Promise<Tokens> | undefined;
   /** Milliseconds before expiry at which the current token counts as expiring. */
   private leeway = 0;
