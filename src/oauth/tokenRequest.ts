@@ -1,4 +1,4 @@
-import { isAxiosError } from 'axios';
+import { isAxiosError, type AxiosResponse } from 'axios';
 import { AuthError } from '../errors';
 import type { RefreshContext } from '../options';
 import { redact } from '../redact';
@@ -14,13 +14,15 @@ export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
  * Sends one token request (RFC 6749 section 3.2): a form-urlencoded POST (Appendix B) asking
  * for JSON, with the grant's fields, the client's authentication, `scope`, each `resource`
  * (RFC 8707 section 2.1) and `params`. `spent` lists the grant's own secrets (a refresh token),
- * masked with the client's in any error that leaves here.
+ * masked with the client's in any error that leaves here. With `context.dpop` the request
+ * carries a DPoP proof (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one
+ * retry with the nonce it hands out (section 8).
  */
 export async function tokenRequest(
   endpoint: string,
   grant: Array<[string, string]>,
   options: ResolvedGrantOptions,
-  context: Pick<RefreshContext, 'signal'>,
+  context: Pick<RefreshContext, 'signal' | 'dpop'>,
   spent: string[] = [],
 ): Promise<GrantTokens> {
   const client = clientCredentials(options);
@@ -28,25 +30,34 @@ export async function tokenRequest(
   if (options.scope) body.set('scope', options.scope);
   for (const resource of options.resource) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
-  let data: unknown;
-  try {
-    ({ data } = await options.http.request({
-      method: 'POST',
-      url: endpoint,
-      data: body.toString(),
-      headers: { ...client.headers, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      signal: context.signal,
-    }));
-  } catch (error) {
-    const answer = isAxiosError(error) ? error.response : undefined;
-    const refusal = answer?.data as { error?: unknown } | undefined;
-    // RFC 6749 section 5.2: an error response is JSON with a string `error` code.
-    if (answer && typeof refusal?.error === 'string') throw new OAuthError(refusal as { error: string }, answer.status);
-    // Anything else (a 5xx, a 429, the network) passes as axios reported it, without the secrets
-    // its config holds, so the core can tell a transient failure by its status.
-    throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode)]);
+  const { dpop } = context;
+  const proofs: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { ...client.headers, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+    // Section 4.3: a fresh proof for each request, the nonce's retry included; no `ath`, no token is sent.
+    if (dpop) proofs.push((headers.DPoP = await dpop.proof('POST', endpoint)));
+    let response: AxiosResponse;
+    try {
+      response = await options.http.request({ method: 'POST', url: endpoint, data: body.toString(), headers, signal: context.signal });
+    } catch (error) {
+      const answer = isAxiosError(error) ? error.response : undefined;
+      if (dpop && answer) {
+        dpop.observe(endpoint, answer.headers);
+        const problem = dpop.problem(answer);
+        // Section 8: one retry with the nonce given; a second demand means something else is wrong.
+        if (problem?.error === 'use_dpop_nonce' && problem.nonce && attempt === 0) continue;
+      }
+      const refusal = answer?.data as { error?: unknown } | undefined;
+      // RFC 6749 section 5.2: an error response is JSON with a string `error` code.
+      if (answer && typeof refusal?.error === 'string') throw new OAuthError(refusal as { error: string }, answer.status);
+      // Anything else (a 5xx, a 429, the network) passes as axios reported it, without the secrets
+      // its config holds or the proofs it carried, so the core can tell a transient failure by its status.
+      throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode), ...proofs]);
+    }
+    // Section 8.2: the server may hand out the next nonce with a success.
+    dpop?.observe(endpoint, response.headers);
+    return toTokens(response.data);
   }
-  return toTokens(data);
 }
 
 /**
