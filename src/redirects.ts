@@ -28,18 +28,18 @@ type FetchRequestLike = { url: string; redirect: string };
  * Only the hook stays on the config (a re-sent config has it replaced, not nested).
  */
 export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, header: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
-  const lower = header.toLowerCase();
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
   const guarded: BeforeRedirect = (options, ...rest) => {
     if (!mayReceive(options.href)) {
+      const lower = header.toLowerCase();
       for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
     }
     own?.(options, ...rest);
   };
   guarded[OURS] = own;
   config.beforeRedirect = guarded;
-  return canFollow(send, config) ? followRedirects(send, config, lower, mayReceive) : send(config);
+  return canFollow(send, config) ? followRedirects(send, config, header.toLowerCase(), mayReceive) : send(config);
 }
 
 /**
