@@ -1,4 +1,4 @@
-import { AxiosError, AxiosHeaders } from 'axios';
+import { AxiosError, AxiosHeaders, isAxiosError } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 /** Fetch standard, HTTP-redirect fetch: the statuses that redirect. */
@@ -109,7 +109,7 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
       response = await send(hop);
     } catch (error) {
       failure = error;
-      response = error instanceof AxiosError ? error.response : undefined;
+      response = isAxiosError(error) ? error.response : undefined;
     }
     const request = response?.request as FetchRequestLike | undefined;
     const location = response && REDIRECTS.has(response.status) && request?.redirect === 'manual' ? response.headers?.location : undefined;
@@ -118,7 +118,7 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
         response!.config = config;
         return response!;
       }
-      if (failure instanceof AxiosError) {
+      if (isAxiosError(failure)) {
         failure.config = config;
         if (failure.response) failure.response.config = config;
       }
@@ -135,6 +135,10 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
       throw new AxiosError(`Redirected to a ${next.protocol} URL, which fetch does not follow`, AxiosError.ERR_BAD_RESPONSE, config, request, response);
     }
     if (hops >= limit) throw new AxiosError('Maximum number of redirects exceeded', 'ERR_FR_TOO_MANY_REDIRECTS', config, request, response);
+    // Fetch standard: a body that was a stream cannot be sent again.
+    if (!becomesGet(response!.status, hop.method) && hop.data != null && isOneShot(hop.data)) {
+      throw new AxiosError('Cannot follow a redirect that resends a stream body', AxiosError.ERR_BAD_REQUEST, config, request, response);
+    }
     hop = nextHop(hop, response!.status, new URL(request!.url), next, lower, mayReceive(next.href));
   }
 }
@@ -142,14 +146,12 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
 /** The fetch standard's HTTP-redirect fetch, steps 11-13, for one hop: method, body, and the credentials another origin must not get. */
 function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to: URL, lower: string, tokenAllowed: boolean): InternalAxiosRequestConfig {
   const headers = new AxiosHeaders(hop.headers);
-  let method = (hop.method ?? 'get').toLowerCase();
+  let method = hop.method ?? 'get';
   let data = hop.data;
-  if ((status === 303 && method !== 'get' && method !== 'head') || ((status === 301 || status === 302) && method === 'post')) {
+  if (becomesGet(status, method)) {
     method = 'get';
     data = undefined;
     headers.delete(BODY_HEADERS);
-  } else if (data != null && isOneShot(data)) {
-    throw new AxiosError('Cannot follow a redirect that resends a stream body', AxiosError.ERR_BAD_REQUEST, hop);
   }
   const crossOrigin = to.origin !== from.origin;
   if (crossOrigin) headers.delete(CREDENTIAL_HEADERS);
@@ -167,7 +169,14 @@ function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to:
   };
 }
 
-function isOneShot(data: unknown): boolean {
+/** Fetch standard: 303 turns any method but HEAD into GET, 301 and 302 turn POST into GET. */
+function becomesGet(status: number, method = 'get'): boolean {
+  const m = method.toLowerCase();
+  return (status === 303 && m !== 'get' && m !== 'head') || ((status === 301 || status === 302) && m === 'post');
+}
+
+/** A stream body is consumed by the first send: neither a replay nor a redirect can send it again. */
+export function isOneShot(data: unknown): boolean {
   return (typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function') || (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream);
 }
 

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
 
 interface Seen {
@@ -136,7 +137,14 @@ describe('the fetch adapter, whose redirects Node follows inside undici, is foll
     }
   });
 
-  test('a cross-origin hop drops cookies and basic credentials too, as undici does', async () => {
+  test('a stream body cannot be sent again: 307 rejects saying so, 303 goes on as a GET', async () => {
+    const { instance } = await signedIn('fetch');
+    const stream = () => Readable.from(['chunk']);
+    await expect(instance.post(hop(307, `${api.url}/landed`), stream())).rejects.toMatchObject({ code: 'ERR_BAD_REQUEST', message: 'Cannot follow a redirect that resends a stream body' });
+    expect((await echoed(instance, hop(303, `${api.url}/landed`), { method: 'post', data: stream() })).method).toBe('GET');
+  });
+
+  test('a cross-origin hop drops Authorization, Cookie and Proxy-Authorization, as undici does, even to an allowed origin', async () => {
     const { instance } = await signedIn('fetch', { allowedOrigins: [evil.url] });
     const seen = await echoed(instance, hop(302, `${evil.url}/echo`), { headers: { Cookie: 'sid=1', 'Proxy-Authorization': 'Basic eA==' } });
     expect(seen.headers).not.toHaveProperty('cookie');
