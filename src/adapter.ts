@@ -68,7 +68,7 @@ export function guard(session: Session, target: AxiosInstance) {
       if (!destination.allowed) {
         take(config);
         const { origin } = destination;
-        session.emit({ type: 'token-withheld', ...describe(config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' });
+        session.emit(() => ({ type: 'token-withheld', ...describe(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
         return send(config);
       }
       if (session.flight.invoking) {
@@ -84,7 +84,7 @@ export function guard(session: Session, target: AxiosInstance) {
       try {
         for (let replays = 0; ; replays++) {
           const pending = failure ? session.renew(sent, failure) : session.current();
-          if (pending instanceof Promise) session.emit({ type: 'call-held', ...describe(config) });
+          if (pending instanceof Promise) session.emit(() => ({ type: 'call-held', ...describe(session, config) }));
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
           put(config, tokens);
@@ -96,8 +96,9 @@ export function guard(session: Session, target: AxiosInstance) {
             setHeader(config.headers, 'DPoP', 'dpop', (config[PROOF] = proof));
           }
           if (failure) {
+            const { status } = failure.response!;
             config[REPLAYED] = session.epoch;
-            session.emit({ type: 'call-replayed', ...describe(config), status: failure.response!.status });
+            session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status }));
           }
           try {
             const response = await sendGuarded(send, config, header, mayReceive);
@@ -120,7 +121,7 @@ export function guard(session: Session, target: AxiosInstance) {
                 nonceReplayed = true;
                 replays--;
                 failure = undefined;
-                session.emit({ type: 'call-replayed', ...describe(config), status: response.status });
+                session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status: response.status }));
                 continue;
               }
               // Section 7.1: a proof the server refuses is not fixed by signing the same again; nor
@@ -135,7 +136,7 @@ export function guard(session: Session, target: AxiosInstance) {
               if (!(await answered.catch((cause: AuthError) => Promise.reject(forCall(cause, config, response))))) throw error;
               replays--;
               failure = undefined;
-              session.emit({ type: 'call-replayed', ...describe(config), status: response.status });
+              session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status: response.status }));
               continue;
             }
             const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
@@ -198,10 +199,19 @@ export function guard(session: Session, target: AxiosInstance) {
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
 
-/** The method, and the URL without its query (which may hold anything), for events. */
-function describe(config: InternalAxiosRequestConfig): { method: string; url: string } {
-  const url = `${config.baseURL && !/^[a-z][a-z\d+.-]*:/i.test(config.url ?? '') ? config.baseURL.replace(/\/+$/, '') + '/' : ''}${(config.url ?? '').replace(/^\/+/, '')}`;
-  return { method: (config.method ?? 'get').toUpperCase(), url: url.split(/[?#]/)[0]! };
+/**
+ * The method, and the URL as origin and path only, for events: no query or userinfo (which may
+ * hold anything), and the session's tokens masked where an app built one into the path.
+ */
+function describe(session: Session, config: InternalAxiosRequestConfig): { method: string; url: string } {
+  let url = '(unresolved)';
+  try {
+    const { origin, pathname } = new URL(axios.getUri(config), (globalThis as { location?: { href?: string } }).location?.href);
+    url = origin + pathname;
+  } catch {
+    // a URL the parser refuses is described as such
+  }
+  return { method: (config.method ?? 'get').toUpperCase(), url: session.redact(url) };
 }
 
 /** A 401 or 403 reaches the caller: say so, with what its challenge asked for. */
@@ -213,13 +223,13 @@ function challenged(session: Session, config: InternalAxiosRequestConfig, error:
   if (status !== 401 && status !== 403) return;
   const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
   const challenge = typeof header === 'string' ? parseAuthChallenge(header)[0] : undefined;
-  session.emit({
+  session.emit(() => ({
     type: 'challenge',
-    ...describe(config),
+    ...describe(session, config),
     status,
     ...(challenge && { scheme: challenge.scheme }),
     ...(challenge?.params.error && { error: challenge.params.error }),
-  });
+  }));
 }
 
 /**

@@ -156,8 +156,9 @@ export class Session {
     return redact(error, [...given, this.tokens?.accessToken, this.tokens?.refreshToken]);
   }
 
-  emit(event: AuthEvent): void {
-    if (this.options.onEvent) notify(this.options.onEvent, event);
+  /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
+  emit(event: AuthEvent | (() => AuthEvent)): void {
+    if (this.options.onEvent) notify(this.options.onEvent, typeof event === 'function' ? event() : event);
   }
 
   notifyFailure(error: AuthError): void {
