@@ -211,11 +211,20 @@ export class Session {
     return true;
   }
 
+  /** Runs a storage operation, bounded by `refreshTimeout`: a storage that never answers must not hold calls forever. */
   async store<T>(operation: () => T | Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await operation();
+      return await Promise.race([
+        operation(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Token storage did not answer within ${this.options.refreshTimeout} ms`)), this.options.refreshTimeout);
+        }),
+      ]);
     } catch (cause) {
       throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.redact(cause) });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
