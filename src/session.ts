@@ -141,12 +141,19 @@ export class Session {
     this.unsubscribe = undefined;
   }
 
-  /** Learns the server's clock from a response's `Date` header (whole seconds, so the middle of the second is taken). */
-  observe(date: unknown): void {
-    if (typeof date === 'string' && date !== this.lastDate) {
-      this.lastDate = date;
+  /**
+   * Learns the server's clock from a response's `Date` header (whole seconds, so the middle of
+   * the second is taken). A response a cache kept says how old it is in `Age` (RFC 9111 section
+   * 4.2.3): its `Date` is that much behind the server's clock.
+   */
+  observe(received: unknown): void {
+    const headers = received as { date?: unknown; age?: unknown } | undefined;
+    const date = headers?.date;
+    const key = `${date} ${headers?.age}`;
+    if (typeof date === 'string' && key !== this.lastDate) {
+      this.lastDate = key;
       const ms = Date.parse(date);
-      if (ms) this.learn(ms + 500 - Date.now());
+      if (ms) this.learn(ms + (Number(headers!.age) || 0) * 1000 + 500 - Date.now());
     }
   }
 
@@ -173,8 +180,13 @@ export class Session {
   /** Takes a refresh's result as the session's tokens, stores it and tells the app. */
   async accept(result: unknown, previous: Tokens): Promise<AuthTokens> {
     // A token issued just now tells the server's time; one restored by `set` would not.
+    // `iat` is whole seconds, like `Date`: the middle of that second is the best guess, and the
+    // next `Date` header, even in the same second, may correct it.
     const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
-    if (issuedAt) this.learn(issuedAt - Date.now());
+    if (issuedAt) {
+      this.learn(issuedAt + 500 - Date.now());
+      this.lastDate = undefined;
+    }
     const tokens = normalizeTokens(result, previous, this.now());
     this.replace(tokens, result as AuthTokens);
     this.ended = false; // a manual refresh after the end of a session starts a new one
