@@ -33,6 +33,7 @@ export class Session {
   /** The current expiry was counted from an `expiresIn` with the skew known then, so it moves when the skew is learned better. */
   private relative = false;
   private lastDate: string | undefined;
+  private lastAge: unknown;
   /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
   private serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
@@ -149,11 +150,12 @@ export class Session {
   observe(received: unknown): void {
     const headers = received as { date?: unknown; age?: unknown } | undefined;
     const date = headers?.date;
-    const key = `${date} ${headers?.age}`;
-    if (typeof date === 'string' && key !== this.lastDate) {
-      this.lastDate = key;
+    const age = headers?.age;
+    if (typeof date === 'string' && (date !== this.lastDate || age !== this.lastAge)) {
+      this.lastDate = date;
+      this.lastAge = age;
       const ms = Date.parse(date);
-      if (ms) this.learn(ms + (Number(headers!.age) || 0) * 1000 + 500 - Date.now());
+      if (ms) this.learn(ms + (Number(age) || 0) * 1000 + 500 - Date.now());
     }
   }
 
