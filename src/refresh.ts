@@ -20,6 +20,19 @@ function oauthCode(cause: unknown): string | undefined {
   return typeof body?.error === 'string' && TOKEN_ERRORS.test(body.error) ? body.error : undefined;
 }
 
+/** Whether the auth server refused the grant itself: `invalid_grant`, or a 400/401 that names no RFC 6749 code. */
+function refused(cause: unknown): boolean {
+  const code = oauthCode(cause);
+  const status = isAxiosError(cause) ? cause.response?.status : undefined;
+  return (code ? code === 'invalid_grant' : status === 400 || status === 401) || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED');
+}
+
+/** Resolves once every one of `attempts` has settled, or after `ms`, whichever comes first. */
+function settledWithin(attempts: Array<Promise<unknown>>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([Promise.allSettled(attempts), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The one refresh a session may run at a time, and the single owner of what happens to its
  * outcome, whenever that arrives: in time, after `refreshTimeout`, or after the app or a newer
@@ -34,6 +47,8 @@ export class RefreshFlight {
    * made by `refresh` through an instance this session guards, without `skipAuth`.
    */
   invoking = false;
+  /** Refreshes that timed out and have not answered yet: one may still bring the only live refresh token. */
+  private readonly late = new Set<Promise<Tokens>>();
 
   constructor(private readonly session: Session) {}
 
@@ -44,6 +59,7 @@ export class RefreshFlight {
     const epoch = session.epoch;
     const previous = session.tokens ?? null;
     let timedOut = false;
+    let mine: Promise<Tokens> | undefined;
     /** Whether nothing has replaced the tokens this refresh started from. */
     const current = () => epoch === session.epoch;
 
@@ -73,6 +89,13 @@ export class RefreshFlight {
         // A refusal of tokens that were replaced since (by the app, a late success, another tab)
         // says nothing about the new ones; nor does one that arrives while a newer refresh runs.
         if (!current() || (timedOut && this.running)) return session.tokens ?? null;
+        // A refresh token refused because a refresh that timed out already spent it: that one's
+        // late answer may hold the rotated token, so it is awaited (up to refreshTimeout) first.
+        const earlier = [...this.late].filter((attempt) => attempt !== mine);
+        if (earlier.length && refused(cause)) {
+          await settledWithin(earlier, refreshTimeout);
+          if (!current()) return session.tokens ?? null;
+        }
         const failure = await this.classify(cause, previous);
         if (!timedOut) throw failure;
         // Its calls were already told of the timeout; the app still learns how it ended.
@@ -99,8 +122,13 @@ export class RefreshFlight {
           );
           controller.abort(failure);
           reject(failure);
+          const attempt = mine!;
+          this.late.add(attempt);
+          const drop = () => this.late.delete(attempt);
+          attempt.then(drop, drop);
         }, refreshTimeout);
-        run().then(resolve, reject).finally(() => clearTimeout(timer));
+        mine = run();
+        mine.then(resolve, reject).finally(() => clearTimeout(timer));
       });
     const exclusive = () =>
       lock!.withLock(attempt).catch((cause: unknown) => {
@@ -127,9 +155,7 @@ export class RefreshFlight {
   /** What `refresh` threw, as the error its calls see; a refusal by the auth server also ends the session. */
   private async classify(cause: unknown, previous: Tokens): Promise<AuthError> {
     const code = oauthCode(cause);
-    const status = isAxiosError(cause) ? cause.response?.status : undefined;
-    const refused = code ? code === 'invalid_grant' : status === 400 || status === 401;
-    if (refused || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED')) {
+    if (refused(cause)) {
       await this.session.end();
       return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.session.redact(cause, previous) });
     }
