@@ -155,6 +155,12 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
     if (kind === '[object Set]') return cleanSet(value as Set<unknown>);
     if (ENTRY_LISTS.includes(kind)) return cleanEntries(value as unknown as EntryList);
     if (kind === '[object URL]') return cleanUrl(value as URL);
+    // A fetch Request or Response (ky and fetch wrappers keep them on their errors) prints its
+    // headers under util.inspect and cannot be cleaned in place: a summary stands in for it.
+    if (kind === '[object Request]' || kind === '[object Response]') {
+      const { method = '', url = '', status = '' } = value as { method?: string; url?: string; status?: number };
+      return mask(`[${kind.slice(8, -1)} ${method || status} ${url}]`);
+    }
     return hasDataFields(value) ? cleanFields(value) : value;
   };
 
