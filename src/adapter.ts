@@ -164,9 +164,12 @@ export function guard(session: Session, target: AxiosInstance) {
     const known = session.peek();
     if (known && where(config).allowed) put(config, known);
     // A function put on this one call in place of the instance's adapter (a cache hit, a stub)
-    // gets the token if it is known now, but never waits for or starts a refresh.
+    // gets the token if it is known now, but never waits for or starts a refresh. Should it
+    // reach the network after all, its redirects are guarded like any call's.
     if (typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter)) {
-      config.adapter = adapter;
+      const home = config[PUT] === undefined ? undefined : where(config).home;
+      const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, header, (href) => policy.allows(href, home));
+      config.adapter = config[PUT] === undefined ? adapter : Object.assign(guarded, { [WRAPS]: adapter });
       return config;
     }
     if (!wrapped || adapter !== lastAdapter) {
