@@ -161,7 +161,9 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
 
   return {
     target({ url: given, baseURL, allowAbsoluteUrls }, defaults) {
-      const home = homeOf(defaults ? defaults.baseURL : baseURL, baseURL);
+      // With the instance's defaults at hand, a call's own `baseURL` never makes its origin home:
+      // `get('/x', { baseURL: 'https://evil.example' })` must not carry what `get('https://evil.example/x')` would not.
+      const home = defaults ? homeOf(defaults.baseURL, undefined) : homeOf(baseURL, baseURL);
       const url = given === undefined ? '' : typeof given === 'string' ? given : (given as unknown) instanceof URL ? (given as unknown as URL).href : undefined;
       if (url === undefined) return CLOSED; // neither axios nor the URL parser reads it as we would
       const absolute = AXIOS_ABSOLUTE.test(url);

@@ -130,8 +130,8 @@ describe('the origin policy reads a URL as the URL parser will', () => {
       'https://api.test/x',
     ])('%j gets no token', (url) => expect(where(url).allowed).toBe(false));
 
-    test('without a baseURL on the instance, the call\'s own absolute baseURL is home', () => {
-      expect(policy.target({ baseURL: 'https://api.test', url: '/x' }, {})).toMatchObject({ home: 'https://api.test', allowed: true });
+    test('without a baseURL on the instance, a call\'s own absolute baseURL is not home: it could name any origin', () => {
+      expect(policy.target({ baseURL: 'https://api.test', url: '/x' }, {})).toMatchObject({ home: undefined, allowed: false });
     });
   });
 
