@@ -11,8 +11,11 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const FETCH_MAX_REDIRECTS = 20;
 
 const OURS = Symbol('axios-auth-interceptor.beforeRedirect');
+/** On a config: a hop on the way went to an origin that may not have the token, which was dropped there. */
+const DETOURED = Symbol('axios-auth-interceptor.detoured');
 type BeforeRedirect = NonNullable<InternalAxiosRequestConfig['beforeRedirect']> & { [OURS]?: InternalAxiosRequestConfig['beforeRedirect'] };
 type FetchRequestLike = { url: string; redirect: string };
+type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
 
 /**
  * Sends `config`, keeping the token in `header` off every redirect hop to an origin that
@@ -30,8 +33,10 @@ type FetchRequestLike = { url: string; redirect: string };
 export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, header: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
+  delete (config as Detoured)[DETOURED];
   const guarded: BeforeRedirect = (options, ...rest) => {
     if (!mayReceive(options.href)) {
+      (config as Detoured)[DETOURED] = true;
       const lower = header.toLowerCase();
       for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
     }
@@ -65,7 +70,10 @@ export function finalUrl(response: Pick<AxiosResponse, 'request'> | undefined): 
  * the config's `url`), or a call whose own origin is unknown (a path sent over a `socketPath`),
  * counts as the call's own.
  */
-export function isForeign(response: Pick<AxiosResponse, 'request'> | undefined, origin: string | undefined, mayReceive: (href: string) => boolean): boolean {
+export function isForeign(response: (Pick<AxiosResponse, 'request'> & { config?: unknown }) | undefined, origin: string | undefined, mayReceive: (href: string) => boolean): boolean {
+  // An origin that could not have the token may still send the call back home, bare: what
+  // comes back then is that origin's doing, whatever URL it ends on.
+  if ((response?.config as Detoured | undefined)?.[DETOURED]) return true;
   const landed = finalUrl(response);
   if (landed === undefined || origin === undefined) return false;
   let from: string;
@@ -139,7 +147,9 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
     if (!becomesGet(response!.status, hop.method) && hop.data != null && isOneShot(hop.data)) {
       throw new AxiosError('Cannot follow a redirect that resends a stream body', AxiosError.ERR_BAD_REQUEST, config, request, response);
     }
-    hop = nextHop(hop, response!.status, new URL(request!.url), next, lower, mayReceive(next.href));
+    const tokenAllowed = mayReceive(next.href);
+    if (!tokenAllowed) (config as Detoured)[DETOURED] = true;
+    hop = nextHop(hop, response!.status, new URL(request!.url), next, lower, tokenAllowed);
   }
 }
 
