@@ -5,6 +5,8 @@ export interface TokenRequest {
   grantType?: string;
   refreshToken?: string;
   resource?: string | string[];
+  /** Whether the request carried a DPoP proof. */
+  dpop?: boolean;
   status: number;
   /** The RFC 6749 `error` code of a refused request. */
   error?: string;
@@ -40,8 +42,11 @@ export interface Oidc {
   api: string;
   /** The API's resource indicator, the audience of its tokens. */
   resource: string;
-  /** Signs `sub` in as `clientId` (with `clientSecret` for confidential clients) and returns the token response. */
-  signIn(clientId: string, options?: { sub?: string; clientSecret?: string }): Promise<{ access_token: string; refresh_token: string; expires_in: number; token_type: string }>;
+  /**
+   * Signs `sub` in as `clientId` (with `clientSecret` for confidential clients) and returns the
+   * token response; `dpopJkt` binds the tokens to that key's thumbprint, `acr` goes into the access token.
+   */
+  signIn(clientId: string, options?: { sub?: string; clientSecret?: string; dpopJkt?: string; acr?: string }): Promise<{ access_token: string; refresh_token: string; expires_in: number; token_type: string }>;
   /** Revokes a refresh token at the revocation endpoint (RFC 7009), as a sign-out elsewhere would. */
   revoke(refreshToken: string, clientId: string): Promise<void>;
   /** The next token requests answer these statuses, one each, instead of working. */
@@ -49,6 +54,8 @@ export interface Oidc {
   /** Token requests and API calls so far. */
   log(): Promise<{ token: TokenRequest[]; api: ApiCall[] }>;
   clearLog(): Promise<void>;
+  /** Runs a command a `setup` module added to the server. */
+  command<T>(name: string, ...args: unknown[]): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -103,11 +110,13 @@ export async function startOidc(options: OidcOptions = {}): Promise<Oidc> {
     tokenEndpoint: `${issuer}/token`,
     api,
     resource,
-    signIn: (clientId, { sub = 'alice', clientSecret } = {}) => form('/token', { grant_type: 'urn:test:sign-in', sub }, clientSecret, clientId),
+    signIn: (clientId, { sub = 'alice', clientSecret, dpopJkt, acr } = {}) =>
+      form('/token', { grant_type: 'urn:test:sign-in', sub, ...(dpopJkt && { dpop_jkt: dpopJkt }), ...(acr && { acr }) }, clientSecret, clientId),
     revoke: async (refreshToken, clientId) => void (await form('/token/revocation', { token: refreshToken, token_type_hint: 'refresh_token' }, undefined, clientId)),
     failToken: (...statuses) => command('failToken', ...statuses),
     log: () => command('log'),
     clearLog: () => command('clearLog'),
+    command,
     async close() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -11,8 +11,14 @@
 //
 // Options arrive as JSON in `process.argv[2]`: `{ accessTokenTTL, overrides, setup }`, where
 // `overrides` is deep-merged into the provider's configuration and `setup` is the path of an ES
-// module whose default export `({ provider, api, configuration, log }) => void | Promise<void>`
-// may change anything else (middleware, events, API routes), e.g. for DPoP.
+// module whose `configure(configuration, { issuer, resource })` (optional) may change the
+// configuration where JSON cannot (functions, buffers) before the provider is made, and whose
+// default export `({ provider, api, configuration, log, commands, issuer, resource, jwks }) =>
+// void | Promise<void>` may change anything else (middleware, `api.handle`, API routes, test
+// commands), e.g. for DPoP (see dpopSetup.mjs).
+//
+// The sign-in grant takes `dpop_jkt` (binds the tokens to that key, as a DPoP proof at the code
+// grant would) and `acr` (for a setup's `extraTokenClaims` to put in the access token, as a step-up sign-in would).
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import Provider from 'oidc-provider';
@@ -72,6 +78,9 @@ const configuration = merge(
   options.overrides,
 );
 
+const setup = options.setup ? await import(pathToFileURL(options.setup).href) : {};
+await setup.configure?.(configuration, { issuer, resource });
+
 const provider = new Provider(issuer, configuration);
 
 provider.registerGrantType(
@@ -79,18 +88,20 @@ provider.registerGrantType(
   async (ctx) => {
     const { client, params } = ctx.oidc;
     const accountId = params.sub || 'alice';
+    const jkt = params.dpop_jkt || undefined;
     const grant = new provider.Grant({ accountId, clientId: client.clientId });
     grant.addOIDCScope('openid offline_access');
     grant.addResourceScope(resource, 'api:read');
     const grantId = await grant.save();
     const gty = 'urn:test:sign-in';
-    const refreshToken = await new provider.RefreshToken({ accountId, client, grantId, gty, scope: 'openid offline_access api:read', resource, rotations: 0 }).save();
+    const refreshToken = await new provider.RefreshToken({ accountId, client, grantId, gty, scope: 'openid offline_access api:read', resource, rotations: 0, ...(jkt && { jkt }) }).save();
     const at = new provider.AccessToken({ accountId, client, grantId, gty, scope: 'api:read' });
+    if (jkt) at.setThumbprint('jkt', jkt);
     at.resourceServer = new provider.ResourceServer(resource, { scope: 'api:read', audience: resource, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } });
     const accessToken = await at.save();
     ctx.body = { access_token: accessToken, token_type: at.tokenType, expires_in: at.expiration, refresh_token: refreshToken, scope: at.scope };
   },
-  ['sub'],
+  ['sub', 'dpop_jkt', 'acr'],
 );
 
 // In front of everything else: the failures a test asks for, and the record of token requests.
@@ -108,6 +119,7 @@ provider.use(async (ctx, next) => {
   log.token.push({
     grantType: params.grant_type,
     refreshToken: params.refresh_token,
+    dpop: !!ctx.get('DPoP'),
     resource: params.resource,
     status: ctx.status,
     error: ctx.body?.error,
@@ -121,7 +133,8 @@ const api = {
   /** Extra routes: `(req, res, claims) => boolean`, true when answered. */
   routes: [],
 };
-apiServer.on('request', async (req, res) => {
+/** Answers an API call: Bearer tokens verified with jose, unless a setup replaces it. */
+api.handle = async (req, res) => {
   const [scheme, token] = (req.headers.authorization ?? '').split(' ');
   const entry = { path: req.url, authenticated: !!token, status: 401, at: Date.now() };
   log.api.push(entry);
@@ -141,9 +154,8 @@ apiServer.on('request', async (req, res) => {
   for (const route of api.routes) if (await route(req, res, claims)) return;
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ path: req.url, sub: claims.sub, clientId: claims.client_id, scope: claims.scope }));
-});
-
-if (options.setup) await (await import(pathToFileURL(options.setup).href)).default({ provider, api, configuration, log });
+};
+apiServer.on('request', (req, res) => api.handle(req, res));
 
 authServer.on('request', provider.callback());
 
@@ -156,6 +168,8 @@ const commands = {
     log.api.length = 0;
   },
 };
+
+await setup.default?.({ provider, api, configuration, log, commands, issuer, resource, jwks });
 
 process.on('message', async ({ id, command, args = [] }) => {
   try {
