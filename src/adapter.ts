@@ -14,6 +14,8 @@ const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
 const ROUTED = Symbol('routed');
 /** On a config: the header value this library put there, to take back after the call. */
 const PUT = Symbol('put');
+/** On a config: the name under which `PUT` went into the headers (the case they already had). */
+const PUT_AT = Symbol('put at');
 /** On a config: the DPoP proof this library put there, likewise. */
 const PROOF = Symbol('proof');
 /**
@@ -25,7 +27,7 @@ const PROOF = Symbol('proof');
 const REPLAYED = 'axios-auth-interceptor';
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [PROOF]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
+type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [PUT_AT]?: string; [PROOF]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
 
 /**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
@@ -39,21 +41,35 @@ export function guard(session: Session, target: AxiosInstance) {
   const policy = createOriginPolicy(session.options.allowedOrigins);
   let attached = true;
   let warned = false;
+  // Response interceptors set up before this session (a cache keyed by `Vary: Authorization`)
+  // run before ours and may read the token off the config: then it is taken back after them,
+  // by a response interceptor of ours. Otherwise the wrapper takes it back itself, which saves
+  // every call a step through the promise chain.
+  const late = (target.interceptors.response as { handlers?: unknown[] }).handlers?.some(Boolean) ?? true;
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
   let lastAdapter: unknown;
   let wrapped: Wrapper | undefined;
   const self = {};
 
+  // The header value for the last tokens seen: built once per token, not once per call.
+  let lastTokens: Tokens = null;
+  let lastValue = '';
   const put = (config: Routed, tokens: Tokens) => {
-    const value = tokens && (session.bound(tokens) ? `DPoP ${tokens.accessToken}` : scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken);
-    if (value) setHeader(config.headers, header, lower, (config[PUT] = value));
-    else take(config);
+    if (!tokens) return take(config);
+    if (tokens !== lastTokens) {
+      lastTokens = tokens;
+      lastValue = session.bound(tokens) ? `DPoP ${tokens.accessToken}` : scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken;
+    }
+    config[PUT_AT] = setHeader(config.headers, header, lower, (config[PUT] = lastValue));
   };
+  /** Takes back what `put` (and the DPoP proof) put on a config; a value the app set itself stays. */
   const take = (config: Routed | undefined) => {
-    if (config?.[PUT] !== undefined && config.headers?.get?.(header) === config[PUT]) config.headers.delete(header);
-    if (config?.[PROOF] !== undefined && config.headers?.get?.('DPoP') === config[PROOF]) config.headers.delete('DPoP');
-    if (config) delete config[PUT], delete config[PROOF];
+    const headers = config?.headers as Record<string, unknown> | undefined;
+    if (!config || !headers) return;
+    if (config[PUT] !== undefined && headers[config[PUT_AT]!] === config[PUT]) delete headers[config[PUT_AT]!];
+    if (config[PROOF] !== undefined && headers.DPoP === config[PROOF]) delete headers.DPoP;
+    config[PUT] = config[PROOF] = undefined;
   };
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
 
@@ -93,7 +109,7 @@ export function guard(session: Session, target: AxiosInstance) {
             // RFC 9449 section 4.3: a fresh proof for every send, replays included, bound to this token.
             href ??= axios.getUri(config);
             const proof = await signer.proof(config.method ?? 'get', href, { accessToken: sent, now: session.now() });
-            setHeader(config.headers, 'DPoP', 'dpop', (config[PROOF] = proof));
+            config.headers.DPoP = config[PROOF] = proof;
           }
           if (failure) {
             const { status } = failure.response!;
@@ -147,6 +163,8 @@ export function guard(session: Session, target: AxiosInstance) {
       } catch (error) {
         if (isAxiosError(error) && error.response) challenged(session, config, error as AxiosError & { response: AxiosResponse });
         throw session.redact(error, [sent, config[PROOF]]);
+      } finally {
+        if (!late) take(config);
       }
     };
 
@@ -168,7 +186,7 @@ export function guard(session: Session, target: AxiosInstance) {
     // reach the network after all, its redirects are guarded like any call's.
     if (typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter)) {
       const home = config[PUT] === undefined ? undefined : where(config).home;
-      const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, header, (href) => policy.allows(href, home));
+      const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, header, (href) => policy.allows(href, home)).finally(() => late || take(sent));
       config.adapter = config[PUT] === undefined ? adapter : Object.assign(guarded, { [WRAPS]: adapter });
       return config;
     }
@@ -183,20 +201,22 @@ export function guard(session: Session, target: AxiosInstance) {
 
   // Synchronous, so axios keeps its fast path when no other request interceptor is async.
   const requestId = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
-  const responseId = target.interceptors.response.use(
-    (response) => {
-      take(response.config);
-      return response;
-    },
-    (error: { config?: Routed }) => {
-      take(error?.config);
-      throw error;
-    },
-  );
+  const responseId =
+    late &&
+    target.interceptors.response.use(
+      (response) => {
+        take(response.config);
+        return response;
+      },
+      (error: { config?: Routed }) => {
+        take(error?.config);
+        throw error;
+      },
+    );
   return () => {
     attached = false;
     target.interceptors.request.eject(requestId);
-    target.interceptors.response.eject(responseId);
+    if (late) target.interceptors.response.eject(responseId as number);
   };
 }
 
@@ -240,14 +260,15 @@ function challenged(session: Session, config: InternalAxiosRequestConfig, error:
  * whatever case it already has, else add it. Doing only that keeps the cost per call within the
  * benchmark's budget; the general `set` checks and normalises far more on every call.
  */
-function setHeader(headers: Record<string, unknown>, name: string, lower: string, value: string): void {
-  for (const key of Object.keys(headers)) {
-    if (key.length === name.length && key.toLowerCase() === lower) {
+function setHeader(headers: Record<string, unknown>, name: string, lower: string, value: string): string {
+  for (const key in headers) {
+    if (key.length === name.length && Object.prototype.hasOwnProperty.call(headers, key) && key.toLowerCase() === lower) {
       headers[key] = value;
-      return;
+      return key;
     }
   }
   headers[name] = value;
+  return name;
 }
 
 /** A stream body is consumed by the first send; a replay would send nothing and could hang. */

@@ -33,7 +33,7 @@ type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
 export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, header: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
-  delete (config as Detoured)[DETOURED];
+  if ((config as Detoured)[DETOURED]) (config as Detoured)[DETOURED] = false;
   const guarded: BeforeRedirect = (options, ...rest) => {
     if (!mayReceive(options.href)) {
       (config as Detoured)[DETOURED] = true;
