@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startTokenServer, type TokenServer, type TokenServerOptions } from '../server';
 
@@ -9,9 +10,13 @@ const root = join(__dirname, '..', '..');
  * first) and axios's ES module for the page's import map.
  */
 export function startBrowserDemo(options: TokenServerOptions = {}): Promise<TokenServer> {
+  const dist = join(root, 'dist');
+  // The browser build may share chunks between its entries; the page loads them beside it.
+  const built = existsSync(dist) ? readdirSync(dist).filter((file) => /\.mjs(\.map)?$/.test(file)) : [];
   return startTokenServer({
     ...options,
     files: {
+      ...Object.fromEntries(built.map((file) => [`/lib/${file}`, join(dist, file)])),
       '/': join(__dirname, 'index.html'),
       '/app.js': join(__dirname, 'app.js'),
       '/lib/axios-auth-interceptor.mjs': join(root, 'dist', 'browser.mjs'),
