@@ -132,6 +132,36 @@ async function crossExpiry(contender: Contender, calls: number) {
   }
 }
 
+/**
+ * 5. DPoP: time per call with a DPoP-bound token (an ES256 proof signed for every send) beside
+ * the same call with a Bearer token, same session options, an adapter that answers at once.
+ * Rounds alternate and the best of each is kept, as in 1.
+ */
+async function dpopCost() {
+  const { createAuthInterceptor } = await import('../src');
+  const { generateDPoPKeyPair } = await import('../src/dpop');
+  const adapter: AxiosAdapter = async (config) => ({ data: null, status: 200, statusText: 'OK', headers: {}, config, request: {} });
+  const session = async (tokenType: string) => {
+    const instance = axios.create({ baseURL: 'http://api.invalid', adapter });
+    const auth = createAuthInterceptor(instance, { refresh: async () => farFuture(), dpop: await generateDPoPKeyPair() });
+    await auth.setTokens({ ...farFuture(), tokenType });
+    return instance;
+  };
+  const instances = [await session('Bearer'), await session('DPoP')];
+  const timeCalls = async (instance: AxiosInstance, calls: number) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) await instance.get('/x');
+    return Number(process.hrtime.bigint() - started) / calls;
+  };
+  for (const instance of instances) await timeCalls(instance, 1_000); // warm-up
+  const best = [Infinity, Infinity];
+  for (let round = 0; round < 11; round++) {
+    for (const [i, instance] of instances.entries()) best[i] = Math.min(best[i]!, await timeCalls(instance, 1_000));
+  }
+  const [bearer, dpop] = best as [number, number];
+  return { bearerUsPerCall: bearer / 1000, dpopUsPerCall: dpop / 1000, addedUsPerCall: (dpop - bearer) / 1000 };
+}
+
 /** 4. Each library's main entry bundled with esbuild, minified, axios external, gzipped: a comparison; our budgets are size-limit's. */
 async function sizes() {
   const entries: Record<string, string> = {
@@ -154,21 +184,23 @@ async function main() {
   const json = process.argv.includes('--json');
   const started = realNow();
   const log = (line = '') => !json && console.log(`${((realNow() - started) / 1000).toFixed(1).padStart(5)}s  ${line}`);
-  log('1/4 happy path...');
+  log('1/5 happy path...');
   const happy = await happyPath();
   const storms = [];
   for (const calls of [1_000, 10_000]) {
-    log(`2/4 401 storm of ${calls}...`);
+    log(`2/5 401 storm of ${calls}...`);
     for (const c of contenders.slice(1)) storms.push(await storm(c, calls));
   }
-  log('3/4 crossing an expiry...');
+  log('3/5 crossing an expiry...');
   const expiry = [];
   for (const c of contenders.slice(1)) expiry.push(await crossExpiry(c, 1_000));
-  log('4/4 size...');
+  log('4/5 size...');
   const size = await sizes();
+  log('5/5 DPoP per call...');
+  const dpop = await dpopCost();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
   const versions = Object.fromEntries(['axios', 'axios-auth-refresh', 'axios-jwt'].map((name) => [name, version(join('node_modules', name))]));
-  const report = { machine, versions: { 'axios-auth-interceptor': version('.'), ...versions }, happyPath: happy, storm: storms, crossingExpiry: expiry, size };
+  const report = { machine, versions: { 'axios-auth-interceptor': version('.'), ...versions }, happyPath: happy, storm: storms, crossingExpiry: expiry, size, dpop };
   if (json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
@@ -184,6 +216,7 @@ type Report = {
   storm: Array<Awaited<ReturnType<typeof storm>>>;
   crossingExpiry: Array<Awaited<ReturnType<typeof crossExpiry>>>;
   size: Awaited<ReturnType<typeof sizes>>;
+  dpop: Awaited<ReturnType<typeof dpopCost>>;
 };
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
@@ -218,6 +251,11 @@ function markdown(r: Report): string {
     'Main entry bundled with esbuild (minified, ESM, axios external, dependencies included), gzip level 9, beside the alternatives. Our own budgets, per import a user writes, are `npm run size`\'s (size-limit, `.size-limit.cjs`, part of `npm test`): `{ createAuthInterceptor }` at most 5,000 B, the whole main entry at most 6,000 B, `axios-auth-interceptor/oauth` at most 5,500 B and `axios-auth-interceptor/redis` at most 1,300 B.',
     '',
     table(['library', 'minified bytes', 'gzipped bytes'], r.size.map((x) => [x.name, x.minifiedBytes, x.gzippedBytes])),
+    '',
+    '## 5. DPoP per call',
+    'The same session with a Bearer token and with a DPoP-bound token (ES256 key, one proof signed per send: `jti`, `htm`, `htu`, `iat`, `ath`), an adapter that answers at once; 11 alternating rounds of 1,000 sequential calls after 1,000 warm-up calls, best round kept. The DPoP signer is loaded from `axios-auth-interceptor/dpop` only when `dpop` is set, so the main entry\'s size above does not include it.',
+    '',
+    table(['token', 'µs per call'], [['Bearer', fixed(r.dpop.bearerUsPerCall)], ['DPoP', fixed(r.dpop.dpopUsPerCall)], ['added by DPoP', fixed(r.dpop.addedUsPerCall)]]),
     '',
     '## What failed in this run',
     '',
