@@ -17,6 +17,8 @@ export default defineConfig([
     // One minified ES module a page loads by URL; axios comes from the page's import map.
     entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts' },
     format: ['esm'],
+    // Each file whole: a page loads them by URL, with no chunk between them.
+    splitting: false,
     outExtension: () => ({ js: '.mjs' }),
     minify: true,
     sourcemap: true,

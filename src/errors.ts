@@ -2,7 +2,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 /**
  * Stable machine-readable reasons a call or the session failed.
- * - `ERR_REFRESH_FAILED`: `refresh()` threw or rejected; `cause` holds what it threw.
+ * - `ERR_REFRESH_FAILED`: `refresh()` threw or rejected, or `onChallenge` threw; `cause` holds what was thrown.
  * - `ERR_REFRESH_TIMEOUT`: `refresh()` did not settle within `refreshTimeout`.
  * - `ERR_INVALID_TOKENS`: tokens given to `setTokens()` or returned by `refresh()` have no
  *   non-empty string `accessToken` (or a malformed `refreshToken` / expiry).

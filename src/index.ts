@@ -6,6 +6,7 @@ export { parseAuthChallenge } from './challenge';
 export { logAuthEvents } from './events';
 export type { AuthEvent } from './events';
 export type { AuthChallenge, InsufficientScopeError } from './challenge';
+export type { ChallengeHandler } from './stepUp';
 export { memoryStorage } from './storage/memory';
 export { webStorage } from './storage/web';
 export { indexedDBStorage } from './storage/indexedDB';

@@ -74,7 +74,9 @@ export class RefreshFlight {
           throw session.signedOut();
         }
       }
-      const dpop = session.options.dpop && (await session.signer());
+      const signer = session.options.dpop && (await session.signer());
+      // Token requests' proofs carry `iat` on the server's clock too, unless the caller says otherwise.
+      const dpop = signer && { ...signer, proof: (method: string, url: string | URL, options = {}) => signer.proof(method, url, { now: session.now(), ...options }) };
       let result: unknown;
       try {
         this.invoking = true;
