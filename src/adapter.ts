@@ -3,7 +3,7 @@ import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAx
 import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
 import { AuthError, forCall, isAuthError } from './errors';
 import { createOriginPolicy } from './origins';
-import { isForeign, sendGuarded } from './redirects';
+import { isForeign, isOneShot, sendGuarded } from './redirects';
 import { stepUpChallenge } from './stepUp';
 import type { DPoP } from './dpop/createDPoP';
 import type { Session, Tokens } from './session';
@@ -49,6 +49,7 @@ export function guard(session: Session, target: AxiosInstance) {
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
   let lastAdapter: unknown;
+  let lastFetch: unknown;
   let wrapped: Wrapper | undefined;
   const self = {};
 
@@ -190,9 +191,12 @@ export function guard(session: Session, target: AxiosInstance) {
       config.adapter = config[PUT] === undefined ? adapter : Object.assign(guarded, { [WRAPS]: adapter });
       return config;
     }
-    if (!wrapped || adapter !== lastAdapter) {
+    // axios builds its fetch adapter from the call's `env.fetch`: that is part of what is wrapped.
+    const fetch = (config.env as { fetch?: unknown } | undefined)?.fetch;
+    if (!wrapped || adapter !== lastAdapter || fetch !== lastFetch) {
       lastAdapter = adapter;
-      wrapped = Object.assign(authenticate(getAdapter(adapter)), { [WRAPS]: adapter });
+      lastFetch = fetch;
+      wrapped = Object.assign(authenticate(getAdapter(adapter, config)), { [WRAPS]: adapter });
     }
     config.adapter = wrapped;
     config[ROUTED] = self;
@@ -271,10 +275,6 @@ function setHeader(headers: Record<string, unknown>, name: string, lower: string
   return name;
 }
 
-/** A stream body is consumed by the first send; a replay would send nothing and could hang. */
-function isOneShot(data: unknown): boolean {
-  return (typeof data === 'object' && data !== null && typeof (data as { pipe?: unknown }).pipe === 'function') || (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream);
-}
 
 function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
   if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
