@@ -1,13 +1,16 @@
 // `npm run size`: what each import a user writes adds to a bundle, as esbuild bundles it
 // (minified, axios left to the app), gzipped. Run after `npm run build`; `npm test` does both.
-// The main budgets are fixed targets; a subpath's is about 10% above its measurement, so that
-// growth there is a decision, not a drift.
+// Each budget is about 5% (main entry) or 10% (subpaths) above its measurement, so that growth is
+// a decision, not a drift. The main entry's first targets (5,000 B and 6,000 B) were set before
+// the hardening of issue 10; docs/benchmarks.md says what the bytes since then pay for.
+// `/dpop` is loaded by the main entry only when the `dpop` option is set, so it is not counted there.
 const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop'] };
 
 module.exports = [
-  { name: '{ createAuthInterceptor }', path: 'dist/index.mjs', import: '{ createAuthInterceptor }', limit: '5000 B', ...common },
-  { name: 'axios-auth-interceptor (all)', path: 'dist/index.mjs', import: '*', limit: '6000 B', ...common },
-  { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '5500 B', ...common },
+  { name: '{ createAuthInterceptor }', path: 'dist/index.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },
+  { name: 'axios-auth-interceptor (all)', path: 'dist/index.mjs', import: '*', limit: '12800 B', ...common },
+  { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '5700 B', ...common },
+  { name: 'axios-auth-interceptor/dpop (all)', path: 'dist/dpop.mjs', import: '*', limit: '3700 B', ...common },
   // A Node module: its built-in `crypto` costs nothing.
   { name: 'axios-auth-interceptor/redis (all)', path: 'dist/redis.mjs', import: '*', limit: '1300 B', ...common, ignore: ['axios', 'crypto'] },
 ];
