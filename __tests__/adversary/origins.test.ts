@@ -1,6 +1,7 @@
 import axios, { getAdapter } from 'axios';
 import { createAuthInterceptor, type AuthEvent } from '../../src';
 import { hop, startRecorder, type Recorder } from './recorder';
+import { nodeAdapters, describeWithFetch } from '../helpers/adapters';
 
 let api: Recorder;
 let evil: Recorder; // another origin: same host, another port
@@ -11,7 +12,7 @@ afterEach(() => Promise.all([api.close(), evil.close()]));
 
 const token = 'at-0123456789abcdef';
 
-describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
   test("without an absolute instance baseURL, a call's own baseURL on another origin does not make that origin home", async () => {
     const events: AuthEvent[] = [];
     const instance = axios.create({ adapter });
@@ -27,7 +28,7 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
   });
 });
 
-describe('a per-call adapter function', () => {
+describeWithFetch('a per-call adapter function', () => {
   test.each([
     ['http', 'fetch'],
     ['fetch', 'http'],

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { hop, startRecorder, type Recorder } from './recorder';
+import { nodeAdapters } from '../helpers/adapters';
 
 let api: Recorder;
 let evil: Recorder; // another origin: same host, another port
@@ -9,7 +10,7 @@ beforeEach(async () => {
 });
 afterEach(() => Promise.all([api.close(), evil.close()]));
 
-describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
   test('a foreign origin that bounces a call back home, where it arrives without the token, cannot make the session refresh', async () => {
     const instance = axios.create({ baseURL: api.url, adapter });
     let issued = 0;

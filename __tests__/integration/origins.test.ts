@@ -1,6 +1,7 @@
 import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { startTokenServer, type TokenServer } from '../../examples/server';
+import { nodeAdapters } from '../helpers/adapters';
 
 let api: TokenServer;
 let evil: TokenServer; // another origin: same host, another port
@@ -24,7 +25,7 @@ const disguised = (origin: string) => {
   return [` ${echo}`, `\t${echo}`, `\n${echo}`, `\x01${echo}`, `\x1f${echo}`, echo.replace('http', 'ht\ttp'), echo.replace('http', 'h\nttp'), echo.replace('//', '/\t/')];
 };
 
-describe.each(['http', 'fetch'] as const)('in Node with the %s adapter', (adapter) => {
+describe.each(nodeAdapters)('in Node with the %s adapter', (adapter) => {
   test('without a baseURL, URLs the parser reads as another origin reach it without the token', async () => {
     const { instance } = await signedIn(adapter);
     const urls = disguised(evil.url);

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
+import { nodeAdapters, describeWithFetch } from '../helpers/adapters';
 
 interface Seen {
   method: string;
@@ -71,7 +72,7 @@ async function signedIn(adapter: 'http' | 'fetch', options: Partial<AuthIntercep
 const hop = (status: number, to: string) => `/hop/${status}?to=${encodeURIComponent(to)}`;
 const echoed = async (instance: AxiosInstance, url: string, config = {}) => (await instance.request<Seen>({ url, ...config })).data;
 
-describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
+describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
   test.each([301, 302, 303, 307, 308])('a %i to another origin delivers no custom token header there', async (status) => {
     const { instance } = await signedIn(adapter, { header: 'X-Api-Token', scheme: '' });
     const seen = await echoed(instance, hop(status, `${evil.url}/echo`));
@@ -118,7 +119,7 @@ describe.each(['http', 'fetch'] as const)('with the %s adapter', (adapter) => {
   });
 });
 
-describe('the fetch adapter, whose redirects Node follows inside undici, is followed hop by hop', () => {
+describeWithFetch('the fetch adapter, whose redirects Node follows inside undici, is followed hop by hop', () => {
   test('301 and 302 turn a POST into a GET without its body; 303 turns any method but HEAD into GET', async () => {
     const { instance } = await signedIn('fetch');
     for (const [status, method] of [[301, 'post'], [302, 'post'], [303, 'put']] as const) {
