@@ -1,10 +1,12 @@
-import axios, { AxiosHeaders, CanceledError, getAdapter, isAxiosError, isCancel } from 'axios';
+import axios, { getAdapter, isAxiosError } from 'axios';
 import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
-import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
-import { AuthError, forCall, isAuthError } from './errors';
+import { describeCall } from './describeCall';
+import { AuthError, forCall } from './errors';
 import { createOriginPolicy } from './origins';
 import { isForeign, isOneShot, sendGuarded } from './redirects';
+import { challenged, shouldRefresh, withParsedData } from './refusal';
 import { stepUpChallenge } from './stepUp';
+import { wait } from './wait';
 import type { DPoP } from './dpop/createDPoP';
 import type { Session, Tokens } from './session';
 
@@ -85,7 +87,7 @@ export function guard(session: Session, target: AxiosInstance) {
       if (!destination.allowed) {
         take(config);
         const { origin } = destination;
-        session.emit(() => ({ type: 'token-withheld', ...describe(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
+        session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
         return send(config);
       }
       if (session.flight.invoking) {
@@ -101,7 +103,7 @@ export function guard(session: Session, target: AxiosInstance) {
       try {
         for (let replays = 0; ; replays++) {
           const pending = failure ? session.renew(sent, failure) : session.current();
-          if (pending instanceof Promise) session.emit(() => ({ type: 'call-held', ...describe(session, config) }));
+          if (pending instanceof Promise) session.emit(() => ({ type: 'call-held', ...describeCall(session, config) }));
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
           put(config, tokens);
@@ -115,7 +117,7 @@ export function guard(session: Session, target: AxiosInstance) {
           if (failure) {
             const { status } = failure.response!;
             config[REPLAYED] = session.epoch;
-            session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status }));
+            session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status }));
           }
           try {
             const response = await sendGuarded(send, config, header, mayReceive);
@@ -138,7 +140,7 @@ export function guard(session: Session, target: AxiosInstance) {
                 nonceReplayed = true;
                 replays--;
                 failure = undefined;
-                session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status: response.status }));
+                session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status: response.status }));
                 continue;
               }
               // Section 7.1: a proof the server refuses is not fixed by signing the same again; nor
@@ -153,7 +155,7 @@ export function guard(session: Session, target: AxiosInstance) {
               if (!(await answered.catch((cause: AuthError) => Promise.reject(forCall(cause, config, response))))) throw error;
               replays--;
               failure = undefined;
-              session.emit(() => ({ type: 'call-replayed', ...describe(session, config), status: response.status }));
+              session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status: response.status }));
               continue;
             }
             const spent = replays >= session.options.maxRetries || (!replays && config[REPLAYED] === session.epoch);
@@ -227,39 +229,6 @@ export function guard(session: Session, target: AxiosInstance) {
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
 
 /**
- * The method, and the URL as origin and path only, for events: no query or userinfo (which may
- * hold anything), and the session's tokens masked where an app built one into the path.
- */
-function describe(session: Session, config: InternalAxiosRequestConfig): { method: string; url: string } {
-  let url = '(unresolved)';
-  try {
-    const { origin, pathname } = new URL(axios.getUri(config), (globalThis as { location?: { href?: string } }).location?.href);
-    url = origin + pathname;
-  } catch {
-    // a URL the parser refuses is described as such
-  }
-  return { method: (config.method ?? 'get').toUpperCase(), url: session.redact(url) };
-}
-
-/** A 401 or 403 reaches the caller: say so, with what its challenge asked for. */
-function challenged(session: Session, config: InternalAxiosRequestConfig, error: AxiosError & { response: AxiosResponse }): void {
-  const { response } = error;
-  const scope = insufficientScope(response);
-  if (scope !== undefined) (error as InsufficientScopeError).requiredScope = scope;
-  const { status } = response;
-  if (status !== 401 && status !== 403) return;
-  const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
-  const challenge = typeof header === 'string' ? parseAuthChallenge(header)[0] : undefined;
-  session.emit(() => ({
-    type: 'challenge',
-    ...describe(session, config),
-    status,
-    ...(challenge && { scheme: challenge.scheme }),
-    ...(challenge?.params.error && { error: challenge.params.error }),
-  }));
-}
-
-/**
  * What `AxiosHeaders.set` does for one valid name and a string value: replace the header under
  * whatever case it already has, else add it. Doing only that keeps the cost per call within the
  * benchmark's budget; the general `set` checks and normalises far more on every call.
@@ -273,54 +242,4 @@ function setHeader(headers: Record<string, unknown>, name: string, lower: string
   }
   headers[name] = value;
   return name;
-}
-
-
-function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
-  if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
-  const custom = session.options.shouldRefresh;
-  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error.response) && !stepUpChallenge(error.response);
-}
-
-/**
- * axios parses a response body only after the adapter returns, but a custom rule needs to read
- * `{"error":"token_expired"}`. The rule gets a view of the error with a parsed copy of the body;
- * the error the caller finally sees is parsed once, by axios.
- */
-function withParsedData(error: AxiosError): AxiosError {
-  const { config, response } = error as AxiosError & { response: AxiosResponse };
-  let data = response.data;
-  try {
-    for (const transform of [config?.transformResponse ?? []].flat()) {
-      data = transform.call(config!, data, AxiosHeaders.from(response.headers as AxiosHeaders), response.status);
-    }
-  } catch {
-    data = response.data; // a body the transforms reject is shown raw, as axios itself does when parsing is silent
-  }
-  return Object.assign(Object.create(error) as AxiosError, { response: { ...response, data } });
-}
-
-/** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
-async function wait(pending: Promise<Tokens>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
-  const { signal, cancelToken } = config;
-  let release = () => {};
-  try {
-    return await new Promise<Tokens>((resolve, reject) => {
-      const onAbort = () => reject(new CanceledError(undefined, config));
-      const onCancel = (reason: unknown) => reject(reason);
-      // Subscribed first, so a refresh failure after an abort is still handled, never unhandled.
-      pending.then(resolve, reject);
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener?.('abort', onAbort);
-      cancelToken?.subscribe(onCancel);
-      release = () => {
-        signal?.removeEventListener?.('abort', onAbort);
-        cancelToken?.unsubscribe(onCancel);
-      };
-    });
-  } catch (error) {
-    throw isAuthError(error) ? forCall(error, config, failure?.response) : error;
-  } finally {
-    release();
-  }
 }

@@ -1,0 +1,28 @@
+import { CanceledError, type AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import { forCall, isAuthError } from './errors';
+import type { Tokens } from './session';
+
+/** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
+export async function wait(pending: Promise<Tokens>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
+  const { signal, cancelToken } = config;
+  let release = () => {};
+  try {
+    return await new Promise<Tokens>((resolve, reject) => {
+      const onAbort = () => reject(new CanceledError(undefined, config));
+      const onCancel = (reason: unknown) => reject(reason);
+      // Subscribed first, so a refresh failure after an abort is still handled, never unhandled.
+      pending.then(resolve, reject);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener?.('abort', onAbort);
+      cancelToken?.subscribe(onCancel);
+      release = () => {
+        signal?.removeEventListener?.('abort', onAbort);
+        cancelToken?.unsubscribe(onCancel);
+      };
+    });
+  } catch (error) {
+    throw isAuthError(error) ? forCall(error, config, failure?.response) : error;
+  } finally {
+    release();
+  }
+}
