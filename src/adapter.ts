@@ -122,7 +122,7 @@ export function guard(session: Session, target: AxiosInstance) {
           try {
             const response = await sendGuarded(send, config, header, mayReceive);
             if (!isForeign(response, destination.origin, mayReceive)) {
-              session.observe(response.headers);
+              session.clock.observe(response.headers);
               signer?.observe(href!, response.headers);
             }
             return response;
@@ -130,7 +130,7 @@ export function guard(session: Session, target: AxiosInstance) {
             const response = isAxiosError(error) ? error.response : undefined;
             // An origin a redirect reached, that may not have the token, does not steer the session.
             if (isForeign(response, destination.origin, mayReceive)) throw error;
-            session.observe(response?.headers);
+            session.clock.observe(response?.headers);
             if (signer && response) {
               // RFC 9449 section 9: a server may ask for a nonce on any call. Answered by one
               // replay with it: never a refresh, never counted against maxRetries, never a loop.

@@ -1,5 +1,6 @@
 import type { AxiosError } from 'axios';
 import type { DPoP } from './dpop/createDPoP';
+import { ServerClock } from './clock';
 import { AuthError } from './errors';
 import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
@@ -28,12 +29,8 @@ export class Session {
   private loading: Promise<Tokens> | undefined;
   /** Milliseconds before expiry at which the current token counts as expiring. */
   private leeway = 0;
-  /** The server's clock minus ours, in milliseconds. */
-  private skew = 0;
-  /** The current expiry was counted from an `expiresIn` with the skew known then, so it moves when the skew is learned better. */
+  /** The current expiry was counted from an `expiresIn` on the clock known then, so it moves when the clock is learned better. */
   private relative = false;
-  private lastDate: string | undefined;
-  private lastAge: unknown;
   /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
   private serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
@@ -41,6 +38,11 @@ export class Session {
   private unsubscribe: (() => void) | undefined;
 
   private dpop: Promise<DPoP> | undefined;
+
+  readonly clock = new ServerClock((by) => {
+    const tokens = this.tokens;
+    if (this.relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
+  });
 
   constructor(readonly options: ResolvedOptions) {}
 
@@ -142,23 +144,6 @@ export class Session {
     this.unsubscribe = undefined;
   }
 
-  /**
-   * Learns the server's clock from a response's `Date` header (whole seconds, so the middle of
-   * the second is taken). A response a cache kept says how old it is in `Age` (RFC 9111 section
-   * 4.2.3): its `Date` is that much behind the server's clock.
-   */
-  observe(received: unknown): void {
-    const headers = received as { date?: unknown; age?: unknown } | undefined;
-    const date = headers?.date;
-    const age = headers?.age;
-    if (typeof date === 'string' && (date !== this.lastDate || age !== this.lastAge)) {
-      this.lastDate = date;
-      this.lastAge = age;
-      const ms = Date.parse(date);
-      if (ms) this.learn(ms + (Number(age) || 0) * 1000 + 500 - Date.now());
-    }
-  }
-
   /** Masks the given tokens, and the current ones, in an error that is about to reach the app; use what it returns. */
   redact<T>(error: T, tokens?: Tokens | Array<string | undefined>): T {
     const given = Array.isArray(tokens) ? tokens : [tokens?.accessToken, tokens?.refreshToken];
@@ -182,13 +167,8 @@ export class Session {
   /** Takes a refresh's result as the session's tokens, stores it and tells the app. */
   async accept(result: unknown, previous: Tokens): Promise<AuthTokens> {
     // A token issued just now tells the server's time; one restored by `set` would not.
-    // `iat` is whole seconds, like `Date`: the middle of that second is the best guess, and the
-    // next `Date` header, even in the same second, may correct it.
     const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
-    if (issuedAt) {
-      this.learn(issuedAt + 500 - Date.now());
-      this.lastDate = undefined;
-    }
+    if (issuedAt) this.clock.issued(issuedAt);
     const tokens = normalizeTokens(result, previous, this.now());
     this.replace(tokens, result as AuthTokens);
     this.ended = false; // a manual refresh after the end of a session starts a new one
@@ -246,15 +226,9 @@ export class Session {
     return new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
   }
 
-  private learn(skew: number): void {
-    const tokens = this.tokens;
-    if (this.relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + skew - this.skew };
-    this.skew = skew;
-  }
-
   /** Our clock corrected to the server's. */
   now(): number {
-    return Date.now() + this.skew;
+    return this.clock.now();
   }
 
   /** Tokens without a known expiry never expire by the clock; only a 401 tells. */
