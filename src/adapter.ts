@@ -12,8 +12,6 @@ import type { Session, Tokens } from './session';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
 const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
-/** On a config: the guard that routed it for this send. Symbols do not survive axios's config merge, so a re-sent config has none. */
-const ROUTED = Symbol('routed');
 /** On a config: the header value this library put there, to take back after the call. */
 const PUT = Symbol('put');
 /** On a config: the name under which `PUT` went into the headers (the case they already had). */
@@ -29,7 +27,7 @@ const PROOF = Symbol('proof');
 const REPLAYED = 'axios-auth-interceptor';
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-type Routed = InternalAxiosRequestConfig & { [ROUTED]?: object; [PUT]?: string; [PUT_AT]?: string; [PROOF]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
+type Routed = InternalAxiosRequestConfig & { [PUT]?: string; [PUT_AT]?: string; [PROOF]?: string; [REPLAYED]?: number; cache?: unknown; id?: unknown };
 
 /**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
@@ -53,18 +51,30 @@ export function guard(session: Session, target: AxiosInstance) {
   let lastAdapter: unknown;
   let lastFetch: unknown;
   let wrapped: Wrapper | undefined;
-  const self = {};
+  // Request interceptors set up before this one run after it: only for them (a cache keyed by
+  // `Vary: Authorization`) is the token worth putting on in the interceptor already.
+  const early = (target.interceptors.request as { handlers?: unknown[] }).handlers?.some(Boolean) ?? true;
 
   // The header value for the last tokens seen: built once per token, not once per call.
   let lastTokens: Tokens = null;
   let lastValue = '';
-  const put = (config: Routed, tokens: Tokens) => {
-    if (!tokens) return take(config);
+  /**
+   * Puts the token header on a config (its value is then `lastValue`) and returns the name it
+   * went under. `record`: also note both on the config, for whoever takes them back later (a
+   * response interceptor, a stand-in adapter).
+   */
+  const put = (config: Routed, tokens: Tokens, record: boolean): string | undefined => {
+    if (!tokens) return void take(config);
     if (tokens !== lastTokens) {
       lastTokens = tokens;
       lastValue = session.bound(tokens) ? `DPoP ${tokens.accessToken}` : scheme ? `${scheme} ${tokens.accessToken}` : tokens.accessToken;
     }
-    config[PUT_AT] = setHeader(config.headers, header, lower, (config[PUT] = lastValue));
+    const at = setHeader(config.headers, header, lower, lastValue);
+    if (record) {
+      config[PUT] = lastValue;
+      config[PUT_AT] = at;
+    }
+    return at;
   };
   /** Takes back what `put` (and the DPoP proof) put on a config; a value the app set itself stays. */
   const take = (config: Routed | undefined) => {
@@ -77,9 +87,12 @@ export function guard(session: Session, target: AxiosInstance) {
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
 
   /** The wrapper around the adapter that really sends: attach, wait, replay. */
-  const authenticate = (send: AxiosAdapter): AxiosAdapter =>
+  const authenticate = (send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter']): AxiosAdapter =>
     async function (config: Routed) {
-      if (config[ROUTED] !== self || !attached || config.skipAuth) {
+      // The config leaves with the adapter it came with: a copy of it sent again (through
+      // another instance, after eject(), with skipAuth) never reaches this wrapper unrouted.
+      config.adapter = original;
+      if (!attached || config.skipAuth) {
         take(config);
         return send(config);
       }
@@ -100,13 +113,17 @@ export function guard(session: Session, target: AxiosInstance) {
       let href: string | undefined;
       let nonceReplayed = false;
       let steppedUp = false;
+      let putAt: string | undefined;
+      let value: string | undefined;
       try {
         for (let replays = 0; ; replays++) {
           const pending = failure ? session.renew(sent, failure) : session.current();
           if (pending instanceof Promise) session.emit(() => ({ type: 'call-held', ...describeCall(session, config) }));
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
-          put(config, tokens);
+          if (!tokens) unput();
+          putAt = put(config, tokens, late || config[PUT] !== undefined);
+          value = putAt && lastValue;
           signer = tokens && session.bound(tokens) ? await session.signer() : undefined;
           if (signer) {
             // RFC 9449 section 4.3: a fresh proof for every send, replays included, bound to this token.
@@ -165,9 +182,25 @@ export function guard(session: Session, target: AxiosInstance) {
         }
       } catch (error) {
         if (isAxiosError(error) && error.response) challenged(session, config, error as AxiosError & { response: AxiosResponse });
-        throw session.redact(error, [sent, config[PROOF]]);
+        const proof = config[PROOF];
+        release();
+        throw session.redact(error, [sent, proof]);
       } finally {
-        if (!late) take(config);
+        release();
+      }
+
+      /** Takes the token back off the config before anyone else sees it, unless a response interceptor of ours will. */
+      function release(): void {
+        if (late) return;
+        unput();
+        take(config);
+      }
+
+      /** Takes back the header this wrapper put, if it still holds what was put. */
+      function unput(): void {
+        const headers = config.headers as Record<string, unknown>;
+        if (putAt && headers[putAt] === value) delete headers[putAt];
+        putAt = undefined;
       }
     };
 
@@ -180,14 +213,15 @@ export function guard(session: Session, target: AxiosInstance) {
       session.emit({ type: 'setup-problem', problem: 'A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user' });
     }
     const adapter = unwrap(config.adapter) as InternalAxiosRequestConfig['adapter'];
-    // Set now, so interceptors that run later (a cache keyed by `Vary: Authorization`) see whose
-    // call this is; the wrapper sets it again when the call leaves.
-    const known = session.peek();
-    if (known && where(config).allowed) put(config, known);
     // A function put on this one call in place of the instance's adapter (a cache hit, a stub)
     // gets the token if it is known now, but never waits for or starts a refresh. Should it
     // reach the network after all, its redirects are guarded like any call's.
-    if (typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter)) {
+    const standIn = typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter);
+    // Set now also for interceptors that run later (a cache keyed by `Vary: Authorization`): they
+    // see whose call this is. The wrapper sets it again when the call leaves.
+    const known = (early || standIn) && session.peek();
+    if (known && where(config).allowed) put(config, known, true);
+    if (standIn) {
       const home = config[PUT] === undefined ? undefined : where(config).home;
       const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, header, (href) => policy.allows(href, home)).finally(() => late || take(sent));
       config.adapter = config[PUT] === undefined ? adapter : Object.assign(guarded, { [WRAPS]: adapter });
@@ -198,10 +232,9 @@ export function guard(session: Session, target: AxiosInstance) {
     if (!wrapped || adapter !== lastAdapter || fetch !== lastFetch) {
       lastAdapter = adapter;
       lastFetch = fetch;
-      wrapped = Object.assign(authenticate(getAdapter(adapter, config)), { [WRAPS]: adapter });
+      wrapped = Object.assign(authenticate(getAdapter(adapter, config), adapter), { [WRAPS]: adapter });
     }
     config.adapter = wrapped;
-    config[ROUTED] = self;
     return config;
   };
 
