@@ -171,7 +171,8 @@ async function sizes() {
   };
   const out = [];
   for (const [name, entry] of Object.entries(entries)) {
-    const result = await build({ entryPoints: [entry], bundle: true, minify: true, write: false, format: 'esm', platform: 'browser', external: ['axios'], logLevel: 'silent' });
+    // The DPoP signer is loaded from ./dpop only when the `dpop` option is set: not part of the main entry.
+    const result = await build({ entryPoints: [entry], bundle: true, minify: true, write: false, format: 'esm', platform: 'browser', external: ['axios', 'axios-auth-interceptor/dpop'], logLevel: 'silent' });
     const code = result.outputFiles[0]!.contents;
     out.push({ name, minifiedBytes: code.length, gzippedBytes: gzipSync(code, { level: 9 }).length });
   }
@@ -248,7 +249,7 @@ function markdown(r: Report): string {
     table(['library', 'calls', '401 round trips', 'refresh calls', 'refresh-token reuse', 'succeeded'], r.crossingExpiry.map((x) => [x.name, x.calls, x.unauthorized, x.refreshes, x.refreshTokenReuse, x.succeeded])),
     '',
     '## 4. Size',
-    'Main entry bundled with esbuild (minified, ESM, axios external, dependencies included), gzip level 9, beside the alternatives. Our own budgets, per import a user writes, are `npm run size`\'s (size-limit, `.size-limit.cjs`, part of `npm test`): `{ createAuthInterceptor }` at most 5,000 B, the whole main entry at most 6,000 B, `axios-auth-interceptor/oauth` at most 5,500 B and `axios-auth-interceptor/redis` at most 1,300 B.',
+    'Main entry bundled with esbuild (minified, ESM, axios external, dependencies included), gzip level 9, beside the alternatives. Our own budgets, per import a user writes, are `npm run size`\'s (size-limit, `.size-limit.cjs`, part of `npm test`): `{ createAuthInterceptor }` at most 12,000 B, the whole main entry at most 12,800 B, `axios-auth-interceptor/oauth` at most 5,700 B, `/dpop` at most 3,700 B and `/redis` at most 1,300 B. The main entry\'s first targets (5,000 B and 6,000 B) were set before the hardening: the origin policy that reads URLs as the WHATWG parser does, redirects followed hop by hop for Node\'s fetch, redaction of every spelling of a token, the refresh flight\'s late outcomes, events and step-up account for the difference.',
     '',
     table(['library', 'minified bytes', 'gzipped bytes'], r.size.map((x) => [x.name, x.minifiedBytes, x.gzippedBytes])),
     '',
