@@ -4,7 +4,7 @@ import { deferred } from '../helpers/deferred';
 
 afterEach(() => jest.useRealTimers());
 
-test('a storage write that timed out and lands late does not leave storage holding tokens older than the session's', async () => {
+test("a storage write that timed out and lands late does not leave storage holding tokens older than the session's", async () => {
   jest.useFakeTimers();
   const slow = deferred();
   let stored: AuthTokens | null = null;
