@@ -38,22 +38,28 @@ type Routed = InternalAxiosRequestConfig & { [PUT]?: string; [PUT_AT]?: string; 
 export function guard(session: Session, target: AxiosInstance) {
   const { header, scheme } = session.options;
   const lower = header.toLowerCase();
+  // What a redirect to an origin that may not have the token must lose: the token, and its DPoP proof.
+  const alone = [header];
+  const withProof = [header, 'DPoP'];
   const policy = createOriginPolicy(session.options.allowedOrigins);
   let attached = true;
   let warned = false;
+  const responses = target.interceptors.response as { handlers?: unknown[] };
+  const requests = target.interceptors.request as { handlers?: unknown[] };
+  // Request interceptors set up before this one run after it: only for them (a cache keyed by
+  // `Vary: Authorization`) is the token worth putting on in the interceptor already.
+  const early = requests.handlers?.some(Boolean) ?? true;
   // Response interceptors set up before this session (a cache keyed by `Vary: Authorization`)
-  // run before ours and may read the token off the config: then it is taken back after them,
-  // by a response interceptor of ours. Otherwise the wrapper takes it back itself, which saves
-  // every call a step through the promise chain.
-  const late = (target.interceptors.response as { handlers?: unknown[] }).handlers?.some(Boolean) ?? true;
+  // run before ours and may read the token off the config; and a token put on by the request
+  // interceptor may never meet the wrapper (an interceptor after ours swapped the adapter). Then
+  // it is taken back by a response interceptor of ours. Otherwise the wrapper takes it back
+  // itself, which saves every call a step through the promise chain.
+  const late = early || (responses.handlers?.some(Boolean) ?? true);
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
   let lastAdapter: unknown;
   let lastFetch: unknown;
   let wrapped: Wrapper | undefined;
-  // Request interceptors set up before this one run after it: only for them (a cache keyed by
-  // `Vary: Authorization`) is the token worth putting on in the interceptor already.
-  const early = (target.interceptors.request as { handlers?: unknown[] }).handlers?.some(Boolean) ?? true;
 
   // The header value for the last tokens seen: built once per token, not once per call.
   let lastTokens: Tokens = null;
@@ -137,7 +143,7 @@ export function guard(session: Session, target: AxiosInstance) {
             session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status }));
           }
           try {
-            const response = await sendGuarded(send, config, header, mayReceive);
+            const response = await sendGuarded(send, config, signer ? withProof : alone, mayReceive);
             if (!isForeign(response, destination.origin, mayReceive)) {
               session.clock.observe(response.headers);
               signer?.observe(href!, response.headers);
@@ -169,7 +175,7 @@ export function guard(session: Session, target: AxiosInstance) {
               // Answered by a step-up, not a refresh: one replay of its own, outside maxRetries.
               steppedUp = true;
               const answered = session.stepUps.answer(asked, sent, withParsedData(error as AxiosError), session.options.onChallenge!);
-              if (!(await answered.catch((cause: AuthError) => Promise.reject(forCall(cause, config, response))))) throw error;
+              if (!(await wait(answered, config, error as AxiosError))) throw error;
               replays--;
               failure = undefined;
               session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status: response.status }));
@@ -191,7 +197,7 @@ export function guard(session: Session, target: AxiosInstance) {
 
       /** Takes the token back off the config before anyone else sees it, unless a response interceptor of ours will. */
       function release(): void {
-        if (late) return;
+        if (takenLater()) return;
         unput();
         take(config);
       }
@@ -223,7 +229,7 @@ export function guard(session: Session, target: AxiosInstance) {
     if (known && where(config).allowed) put(config, known, true);
     if (standIn) {
       const home = config[PUT] === undefined ? undefined : where(config).home;
-      const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, header, (href) => policy.allows(href, home)).finally(() => late || take(sent));
+      const guarded: Wrapper = (sent) => sendGuarded(adapter, sent, alone, (href) => policy.allows(href, home)).finally(() => takenLater() || take(sent));
       config.adapter = config[PUT] === undefined ? adapter : Object.assign(guarded, { [WRAPS]: adapter });
       return config;
     }
@@ -240,7 +246,7 @@ export function guard(session: Session, target: AxiosInstance) {
 
   // Synchronous, so axios keeps its fast path when no other request interceptor is async.
   const requestId = target.interceptors.request.use(route, undefined, { synchronous: true, runWhen: (config) => !config.skipAuth });
-  const responseId =
+  const responseId: number | false =
     late &&
     target.interceptors.response.use(
       (response) => {
@@ -255,8 +261,13 @@ export function guard(session: Session, target: AxiosInstance) {
   return () => {
     attached = false;
     target.interceptors.request.eject(requestId);
-    if (late) target.interceptors.response.eject(responseId as number);
+    if (responseId !== false) target.interceptors.response.eject(responseId);
   };
+
+  /** Whether our response interceptor is there to take the token back (`clear()` may have removed it). */
+  function takenLater(): boolean {
+    return responseId !== false && !!responses.handlers?.[responseId];
+  }
 }
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;

@@ -18,7 +18,7 @@ type FetchRequestLike = { url: string; redirect: string };
 type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
 
 /**
- * Sends `config`, keeping the token in `header` off every redirect hop to an origin that
+ * Sends `config`, keeping the token's headers (`names`: the token's, and the DPoP proof's) off every redirect hop to an origin that
  * `mayReceive` refuses, whichever adapter follows the redirects:
  * - Node's http adapter (follow-redirects) drops only `Authorization` and `Cookie` on a hop to
  *   another host; a `beforeRedirect` hook drops our header too.
@@ -30,21 +30,21 @@ type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
  *   what that allows.
  * Only the hook stays on the config (a re-sent config has it replaced, not nested).
  */
-export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, header: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
   if ((config as Detoured)[DETOURED]) (config as Detoured)[DETOURED] = false;
   const guarded: BeforeRedirect = (options, ...rest) => {
     if (!mayReceive(options.href)) {
       (config as Detoured)[DETOURED] = true;
-      const lower = header.toLowerCase();
-      for (const key of Object.keys(options.headers)) if (key.toLowerCase() === lower) delete options.headers[key];
+      const lower = names.map((name) => name.toLowerCase());
+      for (const key of Object.keys(options.headers)) if (lower.includes(key.toLowerCase())) delete options.headers[key];
     }
     own?.(options, ...rest);
   };
   guarded[OURS] = own;
   config.beforeRedirect = guarded;
-  return canFollow(send, config) ? followRedirects(send, config, header.toLowerCase(), mayReceive) : send(config);
+  return canFollow(send, config) ? followRedirects(send, config, names, mayReceive) : send(config);
 }
 
 /**
@@ -95,19 +95,19 @@ function canFollow(send: AxiosAdapter, config: InternalAxiosRequestConfig): bool
 }
 
 /** Sends with `redirect: 'manual'` and follows each hop here; the config's own `fetchOptions` are put back afterwards. */
-async function followRedirects(send: AxiosAdapter, config: InternalAxiosRequestConfig, lower: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+async function followRedirects(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
   const had = Object.prototype.hasOwnProperty.call(config, 'fetchOptions');
   const fetchOptions = config.fetchOptions;
   config.fetchOptions = { ...fetchOptions, redirect: 'manual' } as typeof fetchOptions;
   try {
-    return await follow(send, config, lower, mayReceive);
+    return await follow(send, config, names, mayReceive);
   } finally {
     if (had) config.fetchOptions = fetchOptions;
     else delete config.fetchOptions;
   }
 }
 
-async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lower: string, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
   const limit = config.maxRedirects ?? FETCH_MAX_REDIRECTS;
   let hop = config;
   for (let hops = 0; ; hops++) {
@@ -149,12 +149,12 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, lo
     }
     const tokenAllowed = mayReceive(next.href);
     if (!tokenAllowed) (config as Detoured)[DETOURED] = true;
-    hop = nextHop(hop, response!.status, new URL(request!.url), next, lower, tokenAllowed);
+    hop = nextHop(hop, response!.status, new URL(request!.url), next, names, tokenAllowed);
   }
 }
 
 /** The fetch standard's HTTP-redirect fetch, steps 11-13, for one hop: method, body, and the credentials another origin must not get. */
-function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to: URL, lower: string, tokenAllowed: boolean): InternalAxiosRequestConfig {
+function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to: URL, names: readonly string[], tokenAllowed: boolean): InternalAxiosRequestConfig {
   const headers = new AxiosHeaders(hop.headers);
   let method = hop.method ?? 'get';
   let data = hop.data;
@@ -165,7 +165,7 @@ function nextHop(hop: InternalAxiosRequestConfig, status: number, from: URL, to:
   }
   const crossOrigin = to.origin !== from.origin;
   if (crossOrigin) headers.delete(CREDENTIAL_HEADERS);
-  if (!tokenAllowed) headers.delete(lower);
+  if (!tokenAllowed) headers.delete(names as string[]);
   return {
     ...hop,
     url: to.href,

@@ -23,6 +23,14 @@ export class Session {
   tokens: Tokens | undefined;
   /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
   epoch = 0;
+  /**
+   * Bumped when the app (or another tab) sets or clears the tokens, or the session ends; not by
+   * a refresh. A step-up that answers after such a change must not undo it.
+   */
+  generation = 0;
+  /** Storage writes started, and the last one known to have landed, in order. */
+  private writes = 0;
+  private written = 0;
   readonly flight = new RefreshFlight(this);
   /** The `onChallenge` runs under way, one per distinct challenge. */
   readonly stepUps = new StepUps(this);
@@ -116,16 +124,19 @@ export class Session {
     return tokens && { ...tokens };
   }
 
-  async set(tokens: AuthTokens): Promise<void> {
+  /** Replaces the tokens: the app's sign-in (`byApp`), or a step-up's answer, which other step-ups may build on. */
+  async set(tokens: AuthTokens, byApp = true): Promise<void> {
     const normalized = normalizeTokens(tokens, null, this.now());
     this.replace(normalized, tokens);
+    if (byApp) this.generation++;
     this.ended = false;
-    await this.store(() => this.options.storage.set(normalized));
+    await this.persist(() => this.options.storage.set(normalized));
   }
 
   async clear(): Promise<void> {
     this.replace(null);
-    await this.store(() => this.options.storage.clear());
+    this.generation++;
+    await this.persist(() => this.options.storage.clear());
   }
 
   /** Follows the tokens other tabs or processes store, for storage that can tell. */
@@ -173,7 +184,7 @@ export class Session {
     this.replace(tokens, result as AuthTokens);
     this.ended = false; // a manual refresh after the end of a session starts a new one
     this.guardFresh(tokens);
-    await this.store(() => this.options.storage.set(tokens));
+    await this.persist(() => this.options.storage.set(tokens));
     this.emit({ type: 'refresh-end', ...(tokens.expiresAt !== undefined && { expiresAt: tokens.expiresAt }) });
     notify(this.options.onRefreshed, tokens);
     return tokens;
@@ -183,8 +194,9 @@ export class Session {
   async end(): Promise<void> {
     this.ended = true;
     this.replace(null);
+    this.generation++;
     // The session is over either way; a storage that cannot forget it must not hide that.
-    await this.store(() => this.options.storage.clear()).catch(() => {});
+    await this.persist(() => this.options.storage.clear()).catch(() => {});
   }
 
   /** A refresh failed (its calls reject with `failure`). */
@@ -200,9 +212,28 @@ export class Session {
     const tokens = this.parse(stored);
     if (tokens === undefined) return false;
     this.replace(tokens);
+    this.generation++;
     this.ended = !tokens;
     if (tokens) this.guardFresh(tokens);
     return true;
+  }
+
+  /**
+   * Writes to storage. A write that timed out may still land later; if a newer write has
+   * finished by then, the stale one is covered by writing what the session holds now, so
+   * storage never goes back to tokens (a spent refresh token) the session has left behind.
+   */
+  private async persist(operation: () => void | Promise<void>): Promise<void> {
+    const seq = ++this.writes;
+    const landed = () => {
+      if (seq < this.written) void this.persist(() => (this.tokens ? this.options.storage.set(this.tokens) : this.options.storage.clear())).catch(() => {});
+      else this.written = seq;
+    };
+    await this.store(() => {
+      const pending = Promise.resolve().then(operation);
+      pending.then(landed, () => {});
+      return pending;
+    });
   }
 
   /** Runs a storage operation, bounded by `refreshTimeout`: a storage that never answers must not hold calls forever. */

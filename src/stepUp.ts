@@ -55,6 +55,7 @@ export class StepUps {
     if (running) return running;
     // A call that left before the step-up's tokens arrived is answered by them, not by another prompt.
     if (session.tokens && session.tokens.accessToken !== sent) return Promise.resolve(true);
+    const generation = session.generation;
     const run = (async () => {
       let tokens: AuthTokens | null | undefined | void;
       try {
@@ -62,8 +63,10 @@ export class StepUps {
       } catch (cause) {
         throw new AuthError('ERR_REFRESH_FAILED', `onChallenge() failed for ${challenge.params.error}`, { cause: session.redact(cause) });
       }
+      // Tokens the app set or cleared meanwhile (another user, a sign-out) are not the step-up's to replace.
+      if (session.generation !== generation) return false;
       if (!tokens) return false;
-      await session.set(tokens);
+      await session.set(tokens, false);
       return true;
     })().finally(() => this.running.delete(key));
     this.running.set(key, run);

@@ -1,13 +1,12 @@
 import { CanceledError, type AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import { forCall, isAuthError } from './errors';
-import type { Tokens } from './session';
 
-/** Waits for the session, but lets the call's own signal or cancel token end the wait at once. */
-export async function wait(pending: Promise<Tokens>, config: InternalAxiosRequestConfig, failure?: AxiosError) {
+/** Waits for the session (a refresh, a step-up), but lets the call's own signal or cancel token end the wait at once. */
+export async function wait<T>(pending: Promise<T>, config: InternalAxiosRequestConfig, failure?: AxiosError): Promise<T> {
   const { signal, cancelToken } = config;
   let release = () => {};
   try {
-    return await new Promise<Tokens>((resolve, reject) => {
+    return await new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(new CanceledError(undefined, config));
       const onCancel = (reason: unknown) => reject(reason);
       // Subscribed first, so a refresh failure after an abort is still handled, never unhandled.
