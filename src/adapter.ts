@@ -91,6 +91,17 @@ export function guard(session: Session, target: AxiosInstance) {
     config[PUT] = config[PROOF] = undefined;
   };
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
+  // Whether a URL (a redirect's, a response's) may have the token of a call from `home`: one
+  // function per home, kept for the next call from the same one.
+  let lastHome: string | undefined;
+  let lastReceiver = (href: string) => policy.allows(href, undefined);
+  const receiverFor = (home: string | undefined) => {
+    if (home !== lastHome) {
+      lastHome = home;
+      lastReceiver = (href: string) => policy.allows(href, home);
+    }
+    return lastReceiver;
+  };
 
   /** The wrapper around the adapter that really sends: attach, wait, replay. */
   const authenticate = (send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter']): AxiosAdapter =>
@@ -112,7 +123,7 @@ export function guard(session: Session, target: AxiosInstance) {
       if (session.flight.invoking) {
         throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
       }
-      const mayReceive = (href: string) => policy.allows(href, destination.home);
+      const mayReceive = receiverFor(destination.home);
       let sent: string | undefined;
       let failure: AxiosError | undefined;
       let signer: DPoP | undefined;
@@ -127,7 +138,7 @@ export function guard(session: Session, target: AxiosInstance) {
           if (pending instanceof Promise) session.emit(() => ({ type: 'call-held', ...describeCall(session, config) }));
           const tokens = pending instanceof Promise ? await wait(pending, config, failure) : pending;
           sent = tokens?.accessToken;
-          if (!tokens) unput();
+          if (!tokens) putAt = unput(config, putAt, value);
           putAt = put(config, tokens, late || config[PUT] !== undefined);
           value = putAt && lastValue;
           signer = tokens && session.bound(tokens) ? await session.signer() : undefined;
@@ -189,26 +200,19 @@ export function guard(session: Session, target: AxiosInstance) {
       } catch (error) {
         if (isAxiosError(error) && error.response) challenged(session, config, error as AxiosError & { response: AxiosResponse });
         const proof = config[PROOF];
-        release();
+        putAt = release(config, putAt, value);
         throw session.redact(error, [sent, proof]);
       } finally {
-        release();
-      }
-
-      /** Takes the token back off the config before anyone else sees it, unless a response interceptor of ours will. */
-      function release(): void {
-        if (takenLater()) return;
-        unput();
-        take(config);
-      }
-
-      /** Takes back the header this wrapper put, if it still holds what was put. */
-      function unput(): void {
-        const headers = config.headers as Record<string, unknown>;
-        if (putAt && headers[putAt] === value) delete headers[putAt];
-        putAt = undefined;
+        release(config, putAt, value);
       }
     };
+
+  /** Takes the token back off the config before anyone else sees it, unless a response interceptor of ours will. */
+  const release = (config: Routed, at: string | undefined, value: string | undefined): undefined => {
+    if (takenLater()) return;
+    unput(config, at, value);
+    take(config);
+  };
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */
   const route = (config: Routed) => {
@@ -271,6 +275,13 @@ export function guard(session: Session, target: AxiosInstance) {
 }
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
+
+/** Takes back the header a wrapper put under `at`, if it still holds what was put. */
+function unput(config: InternalAxiosRequestConfig, at: string | undefined, value: string | undefined): undefined {
+  const headers = config.headers as Record<string, unknown>;
+  if (at && headers[at] === value) delete headers[at];
+  return undefined;
+}
 
 /**
  * What `AxiosHeaders.set` does for one valid name and a string value: replace the header under
