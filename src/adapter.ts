@@ -1,7 +1,7 @@
 import axios, { getAdapter, isAxiosError } from 'axios';
 import type { AxiosAdapter, AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { describeCall } from './describeCall';
-import { AuthError, forCall } from './errors';
+import { AuthError } from './errors';
 import { createOriginPolicy } from './origins';
 import { isForeign, isOneShot, sendGuarded } from './redirects';
 import { challenged, shouldRefresh, withParsedData } from './refusal';
@@ -31,9 +31,10 @@ type Routed = InternalAxiosRequestConfig & { [PUT]?: string; [PUT_AT]?: string; 
 
 /**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
- * through a wrapper around the adapter that really sends it, and a response interceptor takes
- * the token back off the config, so a config re-sent after `eject()`, with `skipAuth` or through
- * another instance carries none.
+ * through a wrapper around the adapter that really sends it. The token is taken back off the
+ * config once the call is done (by the wrapper, or by a response interceptor of ours when others
+ * may read it first), so a config re-sent after `eject()`, with `skipAuth` or through another
+ * instance carries none.
  */
 export function guard(session: Session, target: AxiosInstance) {
   const { header, scheme } = session.options;
