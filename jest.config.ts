@@ -6,7 +6,7 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   // The real-browser and real-Redis suites need Chromium and redis-server, and run on their own:
   // `npm run test:browser`, `npm run test:redis`.
-  testPathIgnorePatterns: ['/node_modules/', '/__tests__/browser/', '/__tests__/redis/'],
+  testPathIgnorePatterns: ['/node_modules/', '/__tests__/browser/', '/__tests__/redis/', '\\.browser\\.test\\.ts$'],
   // Type-checking is `npm run typecheck`'s job; transpiling alone keeps the suite runnable
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
