@@ -87,9 +87,15 @@ export function guard(session: Session, target: AxiosInstance) {
   const take = (config: Routed | undefined) => {
     const headers = config?.headers as Record<string, unknown> | undefined;
     if (!config || !headers) return;
-    if (config[PUT] !== undefined && headers[config[PUT_AT]!] === config[PUT]) delete headers[config[PUT_AT]!];
-    if (config[PROOF] !== undefined && headers.DPoP === config[PROOF]) delete headers.DPoP;
-    config[PUT] = config[PROOF] = undefined;
+    // Written only when set: adding properties to every config would cost every call.
+    if (config[PUT] !== undefined) {
+      if (headers[config[PUT_AT]!] === config[PUT]) delete headers[config[PUT_AT]!];
+      config[PUT] = undefined;
+    }
+    if (config[PROOF] !== undefined) {
+      if (headers.DPoP === config[PROOF]) delete headers.DPoP;
+      config[PROOF] = undefined;
+    }
   };
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
   // Whether a URL (a redirect's, a response's) may have the token of a call from `home`: one
