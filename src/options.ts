@@ -71,7 +71,7 @@ export interface AuthInterceptorOptions {
   /**
    * Decides whether a failed call means the access token must be refreshed. It sees every error
    * that has a response, with `response.data` already parsed, and replaces the default rule.
-   * @default any 401 unless its `WWW-Authenticate` says `error="insufficient_scope"`
+   * @default any 401 unless its `WWW-Authenticate` asks for a step-up (`insufficient_scope`, `insufficient_user_authentication`, `insufficient_claims`)
    */
   shouldRefresh?: (error: AxiosError) => boolean | Promise<boolean>;
   /**

@@ -4,10 +4,12 @@ import type { RefreshReason } from './options';
 import type { Session, Tokens } from './session';
 
 /**
- * RFC 6749 section 5.2's error codes. Only `invalid_grant` says the grant itself is dead; the
- * others are faults of the client's configuration, which a new sign-in would not fix.
+ * The token endpoint's error codes: RFC 6749 section 5.2's, RFC 9449's DPoP ones (section 7.1,
+ * 8) and the transient ones servers also send there. Only `invalid_grant` says the grant itself
+ * is dead; the others are faults of the client's configuration or of the moment, which a new
+ * sign-in would not fix.
  */
-const TOKEN_ERRORS = /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_grant_type)$/;
+const TOKEN_ERRORS = /^(invalid_(request|client|grant|scope|dpop_proof)|unauthorized_client|unsupported_grant_type|use_dpop_nonce|server_error|temporarily_unavailable|slow_down)$/;
 
 /**
  * The RFC 6749 `error` code of what `refresh` threw: an `OAuthError`'s (the grants of

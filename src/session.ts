@@ -144,7 +144,6 @@ export class Session {
     this.unsubscribe ??= this.options.storage.subscribe?.((stored) => {
       const had = this.tokens;
       if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
-        this.emit({ type: 'tokens-adopted' });
         if (had && !stored) this.notifyFailure(this.signedOut());
       }
     });
@@ -213,6 +212,7 @@ export class Session {
     if (tokens === undefined) return false;
     this.replace(tokens);
     this.generation++;
+    this.emit({ type: 'tokens-adopted' });
     this.ended = !tokens;
     if (tokens) this.guardFresh(tokens);
     return true;

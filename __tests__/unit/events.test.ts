@@ -1,5 +1,5 @@
 import axios from 'axios';
-import { createAuthInterceptor, logAuthEvents, type AuthEvent } from '../../src';
+import { createAuthInterceptor, logAuthEvents, type AuthEvent, type AuthTokens } from '../../src';
 import { mockApi } from '../helpers/mockApi';
 
 /** A mock API whose session reports its events into a list. */
@@ -90,4 +90,17 @@ describe('mistakes that explain themselves', () => {
     expect(attach).toThrow(TypeError);
     expect(attach).toThrow(/^Expected `instance` to be an axios instance \(axios.create\(\) or axios itself\), got /);
   });
+});
+
+test('tokens another process stored, found inside the lock, are reported as adopted, and refresh is not called', async () => {
+  let stored: AuthTokens | null = null;
+  const { api, events } = observed({
+    storage: { get: () => stored, set: (tokens: AuthTokens) => void (stored = tokens), clear: () => void (stored = null) },
+    lock: { withLock: <T>(fn: () => Promise<T>) => fn() },
+  });
+  await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
+  stored = { accessToken: 'at-from-another-process', refreshToken: 'rt-2' };
+  await expect(api.auth.refresh()).resolves.toMatchObject({ accessToken: 'at-from-another-process' });
+  expect(api.refresh).not.toHaveBeenCalled();
+  expect(events.map((e) => e.type)).toEqual(['refresh-start', 'tokens-adopted']);
 });

@@ -131,6 +131,8 @@ describe('what the auth server said decides whether the session ends', () => {
     ['invalid_client', 401, 'ERR_REFRESH_FAILED', true],
     ['invalid_scope', 400, 'ERR_REFRESH_FAILED', true],
     ['invalid_grant', 400, 'ERR_SESSION_EXPIRED', false],
+    ['use_dpop_nonce', 400, 'ERR_REFRESH_FAILED', true],
+    ['server_error', 400, 'ERR_REFRESH_FAILED', true],
   ])('an RFC 6749 %s (status %i) rejects with %s; tokens kept: %s', async (error, status, code, kept) => {
     const api = mockApi();
     await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });

@@ -22,7 +22,7 @@ const STORE = 'keys';
  * the origin, yet no script can read its bytes. Its own database, apart from `indexedDBStorage`'s.
  */
 export function indexedDBKeyStore(name = 'axios-auth-interceptor-dpop', key = 'dpop'): DPoPKeyStore {
-  if (typeof indexedDB === 'undefined') throw new TypeError('Expected IndexedDB (a browser); in Node, see docs/dpop.md "Keys in Node"');
+  if (typeof indexedDB === 'undefined') throw new TypeError('Expected IndexedDB (a browser); in Node, see docs/dpop.md "In Node"');
   let database: Promise<IDBDatabase> | undefined;
   const open = () =>
     (database ??= new Promise((resolve, reject) => {
