@@ -1,3 +1,4 @@
+import { objectStore } from '../storage/objectStore';
 import type { DPoPAlgorithm } from './algorithms';
 import { generateDPoPKeyPair } from './keyPair';
 
@@ -23,27 +24,7 @@ const STORE = 'keys';
  */
 export function indexedDBKeyStore(name = 'axios-auth-interceptor-dpop', key = 'dpop'): DPoPKeyStore {
   if (typeof indexedDB === 'undefined') throw new TypeError('Expected IndexedDB (a browser); in Node, see docs/dpop.md "In Node"');
-  let database: Promise<IDBDatabase> | undefined;
-  const open = () =>
-    (database ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(name, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => {
-        database = undefined; // let the next call try again
-        reject(request.error);
-      };
-    }));
-
-  // Settles when the transaction has committed, so another tab's next read sees the write.
-  const run = async <T>(mode: IDBTransactionMode, operation: (store: IDBObjectStore) => IDBRequest<T> | undefined): Promise<T | undefined> => {
-    const transaction = (await open()).transaction(STORE, mode);
-    const request = operation(transaction.objectStore(STORE));
-    return new Promise((resolve, reject) => {
-      transaction.oncomplete = () => resolve(request?.result);
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-  };
+  const run = objectStore(name, STORE);
 
   const get = async () => ((await run('readonly', (store) => store.get(key))) as CryptoKeyPair | undefined) ?? null;
 

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors';
 import type { AuthTokens } from '../tokens';
+import { objectStore } from './objectStore';
 import type { TokenStorage } from './types';
 
 const STORE = 'tokens';
@@ -13,29 +14,8 @@ const STORE = 'tokens';
  */
 export function indexedDBStorage(name = 'axios-auth-interceptor', key = 'tokens'): TokenStorage {
   if (typeof indexedDB === 'undefined') throw new AuthError('ERR_STORAGE', 'indexedDB is not available here');
-  let database: Promise<IDBDatabase> | undefined;
+  const run = objectStore(name, STORE);
   let channel: BroadcastChannel | undefined;
-
-  const open = () =>
-    (database ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(name, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => {
-        database = undefined; // let the next call try again
-        reject(request.error);
-      };
-    }));
-
-  // Settles when the transaction has committed, not merely when the request succeeded.
-  const run = async <T>(mode: IDBTransactionMode, operation: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    const transaction = (await open()).transaction(STORE, mode);
-    const request = operation(transaction.objectStore(STORE));
-    return new Promise((resolve, reject) => {
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = transaction.onabort = () => reject(transaction.error);
-    });
-  };
 
   const write = async (operation: (store: IDBObjectStore) => IDBRequest) => {
     await run('readwrite', operation);
