@@ -1,30 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inspect } from 'node:util';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
 import { createAuthInterceptor, isAuthError, type AuthError, type AuthTokens } from '../../src';
 import { redact } from '../../src/redact';
+import { leaks } from '../helpers/leaks';
 
 // Tokens as opaque as real ones: `/`, `+` and `=` are what form encoding rewrites (RFC 6749 §B).
 const AT = '2YotnFZFEjr1zCsicMWp/A+A==';
 const RT = 'tGzv3JOkF0XG5Qx2/TlKW+IA=';
-
-/** Every spelling a printed error could hide a secret in: as it is, percent- or form-decoded, JSON-unescaped, base64-decoded. */
-function spellings(printed: string): string[] {
-  const percentDecoded = (text: string) => text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1'));
-  const texts = [printed, printed.replace(/\\\//g, '/'), percentDecoded(printed), percentDecoded(printed.replace(/\+/g, ' '))];
-  const decoded = texts.flatMap((text) =>
-    (text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []).flatMap((run) => [0, 1, 2, 3].map((start) => Buffer.from(run.slice(start), 'base64').toString('latin1'))),
-  );
-  return [...texts, ...decoded];
-}
-
-/** The secrets that `JSON.stringify` or `util.inspect` (default options, and at any depth) would show, in any spelling. */
-function leaks(value: unknown, secrets: string[]): string[] {
-  const printed = JSON.stringify(value) + inspect(value) + inspect(value, { depth: Infinity });
-  const texts = spellings(printed);
-  return secrets.filter((secret) => texts.some((text) => text.includes(secret)));
-}
 
 /**
  * A token endpoint that refuses every grant (RFC 6749 §5.2) and, like many a debugging server,
