@@ -1,6 +1,6 @@
 import axios, { getAdapter } from 'axios';
 import { createAuthInterceptor, type AuthEvent } from '../../src';
-import { hop, startRecorder, type Recorder } from './recorder';
+import { hop, startRecorder, type Recorder } from '../helpers/recorder';
 import { nodeAdapters, describeWithFetch } from '../helpers/adapters';
 
 let api: Recorder;

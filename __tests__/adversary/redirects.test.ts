@@ -1,6 +1,6 @@
 import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
-import { hop, startRecorder, type Recorder } from './recorder';
+import { hop, startRecorder, type Recorder } from '../helpers/recorder';
 import { nodeAdapters } from '../helpers/adapters';
 
 let api: Recorder;

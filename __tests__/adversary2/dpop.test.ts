@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { generateDPoPKeyPair } from '../../src/dpop';
 import { nodeAdapters } from '../helpers/adapters';
-import { hop, startRecorder, type Recorder } from '../adversary/recorder';
+import { hop, startRecorder, type Recorder } from '../helpers/recorder';
 
 let api: Recorder;
 let evil: Recorder; // another origin: same host, another port

@@ -1,62 +1,13 @@
 import axios, { type AxiosInstance } from 'axios';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
 import { nodeAdapters, describeWithFetch } from '../helpers/adapters';
+import { hop, startRecorder, type Recorder, type Seen } from '../helpers/recorder';
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Server {
-  url: string;
-  seen: Seen[];
-  close(): Promise<void>;
-}
-
-/**
- * A loopback server that records every request. `/hop/<status>?to=<url>` answers that redirect
- * status, `/unauthorized` an RFC 6750 401 whose `Date` is two hours ahead, anything else 200 with
- * what it received.
- */
-async function startServer(): Promise<Server> {
-  const seen: Seen[] = [];
-  const http = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url!, 'http://x');
-      const entry = { method: req.method!, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks).toString() };
-      seen.push(entry);
-      const hop = /^\/hop\/(\d{3})$/.exec(url.pathname);
-      if (hop) return res.writeHead(Number(hop[1]), { location: url.searchParams.get('to')!, 'content-type': 'text/plain' }).end('moved');
-      if (url.pathname === '/unauthorized') {
-        const date = new Date(Date.now() + 2 * 3_600_000).toUTCString();
-        return res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', date, 'content-type': 'application/json' }).end('{}');
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entry));
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise((resolve, reject) => {
-        http.closeAllConnections();
-        http.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-}
-
-let api: Server;
-let evil: Server; // another origin: same host, another port
+let api: Recorder;
+let evil: Recorder; // another origin: same host, another port
 beforeEach(async () => {
-  [api, evil] = await Promise.all([startServer(), startServer()]);
+  [api, evil] = await Promise.all([startRecorder(), startRecorder()]);
 });
 afterEach(() => Promise.all([api.close(), evil.close()]));
 
@@ -69,7 +20,6 @@ async function signedIn(adapter: 'http' | 'fetch', options: Partial<AuthIntercep
   return { instance, auth, refresh };
 }
 
-const hop = (status: number, to: string) => `/hop/${status}?to=${encodeURIComponent(to)}`;
 const echoed = async (instance: AxiosInstance, url: string, config = {}) => (await instance.request<Seen>({ url, ...config })).data;
 
 describe.each(nodeAdapters)('with the %s adapter', (adapter) => {

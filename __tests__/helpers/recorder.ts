@@ -5,6 +5,7 @@ export interface Seen {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  body: string;
 }
 
 export interface Recorder {
@@ -14,23 +15,24 @@ export interface Recorder {
 }
 
 /**
- * A loopback server that records every request. `/hop/<status>?to=<url>` answers that redirect;
- * `/guarded` answers an RFC 6750 401 to a request without `Authorization` or `X-Api-Token`;
- * anything else answers 200 with what it received.
+ * A loopback server that records every request. `/hop/<status>?to=<url>` answers that redirect
+ * status; `/unauthorized` an RFC 6750 401 whose `Date` is two hours ahead; `/guarded` an RFC 6750
+ * 401 to a request without `Authorization` or `X-Api-Token`; anything else 200 with what it received.
  */
 export async function startRecorder(): Promise<Recorder> {
   const seen: Seen[] = [];
   const http = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url!, 'http://x');
-      const entry = { method: req.method!, path: url.pathname, headers: req.headers };
+      const entry = { method: req.method!, path: url.pathname, headers: req.headers, body: Buffer.concat(chunks).toString() };
       seen.push(entry);
       const hop = /^\/hop\/(\d{3})$/.exec(url.pathname);
-      if (hop) return res.writeHead(Number(hop[1]), { location: url.searchParams.get('to')! }).end();
-      if (url.pathname === '/guarded' && !req.headers.authorization && !req.headers['x-api-token']) {
-        return res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' }).end('{}');
-      }
+      if (hop) return res.writeHead(Number(hop[1]), { location: url.searchParams.get('to')!, 'content-type': 'text/plain' }).end('moved');
+      const refused = { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' };
+      if (url.pathname === '/unauthorized') return res.writeHead(401, { ...refused, date: new Date(Date.now() + 2 * 3_600_000).toUTCString() }).end('{}');
+      if (url.pathname === '/guarded' && !req.headers.authorization && !req.headers['x-api-token']) return res.writeHead(401, refused).end('{}');
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entry));
     });
   });
