@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { jose } from '../dpop/jose';
 import { until } from '../helpers/deferred';
+import { launchChromium } from '../helpers/chromium';
 
 // A guard against a hung browser, not a speed requirement.
 jest.setTimeout(60_000);
@@ -153,10 +154,7 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 beforeEach(async () => {

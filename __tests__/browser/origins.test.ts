@@ -1,8 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TokenServer } from '../../examples/server';
 import { startBrowserDemo } from '../../examples/browser/server';
+import { launchChromium } from '../helpers/chromium';
 
 // A guard against a hung browser, not a speed requirement.
 jest.setTimeout(60_000);
@@ -41,10 +42,7 @@ let evil: Awaited<ReturnType<typeof startEvil>>;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 

@@ -1,8 +1,9 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AuthInterceptor } from '../../src';
 import type { TokenServer } from '../../examples/server';
 import { startBrowserDemo } from '../../examples/browser/server';
 import { until } from '../helpers/deferred';
+import { launchChromium } from '../helpers/chromium';
 
 /** What examples/browser/app.js puts on `window` for the tests. */
 declare const demo: {
@@ -24,10 +25,7 @@ let context: BrowserContext;
 let tabs: Page[];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 });
 afterAll(() => browser?.close());
 
