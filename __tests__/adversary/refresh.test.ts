@@ -1,7 +1,7 @@
 import { AxiosError, type AxiosResponse } from 'axios';
 import { isAuthError, type AuthTokens } from '../../src';
-import { deferred, settle } from '../helpers/deferred';
-import { mockApi } from '../helpers/mockApi';
+import { settle } from '../helpers/deferred';
+import { heldRefreshes, mockApi } from '../helpers/mockApi';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -29,12 +29,7 @@ test('an async refresh that awaits something, then calls its own instance withou
 test("a refusal of the refresh token that a timed-out refresh already spent waits for that refresh's late answer, and the session lives on with the rotated token", async () => {
   const onAuthFailure = jest.fn();
   const api = mockApi({ refreshTimeout: 1_000, onAuthFailure });
-  const outcomes: Array<ReturnType<typeof deferred<AuthTokens>>> = [];
-  api.refresh.mockImplementation(() => {
-    const outcome = deferred<AuthTokens>();
-    outcomes.push(outcome);
-    return outcome.promise;
-  });
+  const outcomes = heldRefreshes(api);
   await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
   const first = settle(api.auth.refresh()); // the server receives rt-1 and rotates it; its answer is slow
   await jest.advanceTimersByTimeAsync(1_000);

@@ -56,3 +56,14 @@ export function mockApi(options: Partial<AuthInterceptorOptions> = {}, prepare?:
   mock.onAny().reply((config) => api.handler(config));
   return api;
 }
+
+/** Makes every refresh of `api` wait for a deferred the test settles: `outcomes[n]` answers the n-th. */
+export function heldRefreshes(api: ReturnType<typeof mockApi>): Array<Deferred<AuthTokens>> {
+  const outcomes: Array<Deferred<AuthTokens>> = [];
+  api.refresh.mockImplementation(() => {
+    const outcome = deferred<AuthTokens>();
+    outcomes.push(outcome);
+    return outcome.promise;
+  });
+  return outcomes;
+}

@@ -1,8 +1,8 @@
 import { AxiosError, type AxiosResponse } from 'axios';
 import { isAuthError, type AuthTokens } from '../../src';
-import { deferred, flush, settle } from '../helpers/deferred';
+import { flush, settle } from '../helpers/deferred';
 import { fakeClock } from '../helpers/fakes';
-import { mockApi } from '../helpers/mockApi';
+import { heldRefreshes, mockApi } from '../helpers/mockApi';
 
 const refused = () => new AxiosError('invalid_grant', 'ERR_BAD_REQUEST', undefined, undefined, { status: 400, data: { error: 'invalid_grant' } } as AxiosResponse);
 
@@ -68,12 +68,7 @@ describe('outcomes that arrive after refreshTimeout', () => {
   async function slowRefresh(options = {}) {
     const onAuthFailure = jest.fn();
     const api = mockApi({ refreshTimeout: 1_000, onAuthFailure, ...options });
-    const outcomes: Array<ReturnType<typeof deferred<AuthTokens>>> = [];
-    api.refresh.mockImplementation(() => {
-      const outcome = deferred<AuthTokens>();
-      outcomes.push(outcome);
-      return outcome.promise;
-    });
+    const outcomes = heldRefreshes(api);
     await api.auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' });
     const timedOut = settle(api.auth.refresh());
     await jest.advanceTimersByTimeAsync(1_000);
