@@ -1,5 +1,5 @@
 import { AxiosError, type AxiosResponse } from 'axios';
-import { isAuthError, type AuthTokens } from '../../src';
+import type { AuthTokens } from '../../src';
 import { settle } from '../helpers/deferred';
 import { heldRefreshes, mockApi } from '../helpers/mockApi';
 
