@@ -1,6 +1,6 @@
 import type { AxiosError } from 'axios';
-import type { DPoP } from './dpop/createDPoP';
 import { ServerClock } from './clock';
+import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
 import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
@@ -45,7 +45,8 @@ export class Session {
   private ended = false;
   private unsubscribe: (() => void) | undefined;
 
-  private dpop: Promise<DPoP> | undefined;
+  /** The DPoP signer for the `dpop` key pair, loaded on first use. */
+  readonly signer = dpopSigner(() => this.options.dpop!);
 
   readonly clock = new ServerClock((by) => {
     const tokens = this.tokens;
@@ -57,21 +58,6 @@ export class Session {
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
   bound(tokens: AuthTokens): boolean {
     return !!this.options.dpop && tokens.tokenType?.toLowerCase() === 'dpop';
-  }
-
-  /**
-   * The DPoP signer for the `dpop` key pair, loaded on first use from the package's own
-   * `/dpop` entry, so an app without DPoP carries none of its code.
-   */
-  signer(): Promise<DPoP> {
-    this.dpop ??= import('axios-auth-interceptor/dpop').then(
-      ({ createDPoP }) => createDPoP(this.options.dpop!),
-      (cause: unknown) => {
-        this.dpop = undefined;
-        throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
-      },
-    );
-    return this.dpop;
   }
 
   /**
@@ -88,16 +74,13 @@ export class Session {
       if (!this.options.refreshWithoutTokens) return null;
       return this.ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
     }
-    if (tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.leeway)) {
-      return this.stillValid(this.flight.start('expiring'));
-    }
-    return tokens;
+    return this.expiring(tokens) ? this.stillValid(this.flight.start('expiring')) : tokens;
   }
 
   /** The tokens a call may carry without waiting or starting anything, or `undefined`. */
   peek(): AuthTokens | undefined {
     const tokens = this.tokens;
-    return tokens && !this.flight.running && (tokens.accessToken === this.serverDecides || !this.expiresWithin(tokens, this.leeway)) ? tokens : undefined;
+    return tokens && !this.flight.running && !this.expiring(tokens) ? tokens : undefined;
   }
 
   /**
@@ -260,6 +243,11 @@ export class Session {
   /** Our clock corrected to the server's. */
   now(): number {
     return this.clock.now();
+  }
+
+  /** Whether a call with `tokens` should wait for a refresh first: within the leeway, unless the server decides for them. */
+  private expiring(tokens: AuthTokens): boolean {
+    return tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.leeway);
   }
 
   /** Tokens without a known expiry never expire by the clock; only a 401 tells. */
