@@ -12,3 +12,8 @@ function describe(value: unknown): string {
 export function invalid(name: string, what: string, value: unknown, hint = ''): TypeError {
   return new TypeError(`Expected \`${name}\` to be ${what}, got ${describe(value)}${hint}`);
 }
+
+/** Throws `invalid(...)` unless `valid`. */
+export function check(name: string, value: unknown, valid: boolean, what: string): void {
+  if (!valid) throw invalid(name, what, value);
+}

@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { invalid } from '../validation';
+import { check, invalid } from '../validation';
 
 /** How the client proves its identity at the token endpoint (RFC 6749 section 2.3, OpenID Connect Core section 9). */
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -111,9 +111,6 @@ export function checkEndpoint(name: string, value: unknown, allowInsecureRequest
 export function resolveGrantOptions(options: GrantOptions): ResolvedGrantOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with `clientId` and `issuer` or `tokenEndpoint`', options);
   const { issuer, tokenEndpoint, clientId, clientSecret, scope, resource = [], params = {}, http, allowInsecureRequests = false } = options;
-  const check = (name: string, value: unknown, valid: boolean, what: string) => {
-    if (!valid) throw invalid(name, what, value);
-  };
   check('allowInsecureRequests', allowInsecureRequests, typeof allowInsecureRequests === 'boolean', 'a boolean');
   if ((issuer === undefined) === (tokenEndpoint === undefined)) {
     throw new TypeError('Expected either `issuer` (to discover the token endpoint) or `tokenEndpoint`, not both and not neither');

@@ -1,4 +1,4 @@
-import { invalid } from '../validation';
+import { check } from '../validation';
 
 /**
  * What this module needs of a Redis connection: ioredis's `call` (ioredis 5+) or node-redis's
@@ -23,10 +23,6 @@ export function commandSender(client: RedisClient, timeout: number): Send {
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
     });
-}
-
-export function check(name: string, value: unknown, valid: boolean, what: string): void {
-  if (!valid) throw invalid(name, what, value);
 }
 
 export function checkClient(client: unknown): asserts client is RedisClient {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RefreshLock } from '../locks/types';
-import { check, checkClient, commandSender, isPositive, type RedisClient } from './client';
+import { check } from '../validation';
+import { checkClient, commandSender, isPositive, type RedisClient } from './client';
 
 export interface RedisLockOptions {
   /**

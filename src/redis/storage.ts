@@ -1,6 +1,7 @@
 import { fromJson } from '../storage/json';
 import type { TokenStorage } from '../storage/types';
-import { check, checkClient, commandSender, isPositive, type RedisClient } from './client';
+import { check } from '../validation';
+import { checkClient, commandSender, isPositive, type RedisClient } from './client';
 
 export interface RedisStorageOptions {
   /**
