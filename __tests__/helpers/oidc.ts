@@ -64,6 +64,12 @@ export interface Oidc {
  * process (both are ES modules only, which jest's CommonJS runtime cannot load). Each call starts
  * a fresh provider on free ports of 127.0.0.1; `close()` stops it.
  */
+/**
+ * Real time, for the real server's real token lifetimes: paces the load between bursts (100 ms;
+ * the outcome is decided by the server, not by this delay) or waits out an expiry.
+ */
+export const pause = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function startOidc(options: OidcOptions = {}): Promise<Oidc> {
   const child: ChildProcess = fork(join(__dirname, '../oidc/server.mjs'), [JSON.stringify(options)], {
     execArgv: [],

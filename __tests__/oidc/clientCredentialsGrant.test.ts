@@ -2,7 +2,7 @@ import axios from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { clientCredentialsGrant, type GrantOptions } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { pause, startOidc, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -10,9 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => oidc.close());
 beforeEach(() => oidc.clearLog());
-
-/** Paces the load between bursts; the outcome is decided by the server, not by this delay. */
-const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** A service with no tokens yet, on the API, authenticating as `worker`. */
 function service(options: Partial<GrantOptions> = {}) {

@@ -4,7 +4,7 @@ import { createAuthInterceptor, type AuthChallenge, type AuthEvent, type AuthInt
 import { createDPoP, generateDPoPKeyPair } from '../../src/dpop';
 import { refreshTokenGrant } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { pause, startOidc, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -12,9 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => oidc.close());
 beforeEach(() => oidc.clearLog());
-
-/** Paces the load between bursts; the outcome is decided by the server, not by this delay. */
-const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** A session of the public client `spa` signed in with its tokens bound to a fresh key, refreshing with `refreshTokenGrant`. */
 async function session(options: Partial<AuthInterceptorOptions> = {}) {

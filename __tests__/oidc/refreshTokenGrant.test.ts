@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { createAuthInterceptor, isAuthError, type AuthError, type AuthTokens } from '../../src';
 import { refreshTokenGrant, type OAuthError } from '../../src/oauth';
 import { settle, until } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { pause, startOidc, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -11,9 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => oidc.close());
 beforeEach(() => oidc.clearLog());
-
-/** Paces the load between bursts; the outcome is decided by the server, not by this delay. */
-const pause = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 /** A signed-in session of the public client `spa` on the API, refreshing with `refreshTokenGrant`. */
 async function session(grant: Parameters<typeof refreshTokenGrant>[0] = { tokenEndpoint: oidc.tokenEndpoint, clientId: 'spa' }, clientSecret?: string) {
@@ -74,7 +71,7 @@ test('a revoked grant ends the session once: every waiting call rejects, the tok
   // Past the access token's expiry (plus the clock's one-second resolution), every call of the burst
   // has to wait for the refresh; before it, some calls would still go out with a valid token.
   const { expiresAt } = (await auth.getTokens())!;
-  await new Promise((resolve) => setTimeout(resolve, expiresAt! - Date.now() + 1_500));
+  await pause(expiresAt! - Date.now() + 1_500);
   const results = await burst();
 
   expect(results.map((result) => !result.ok && isAuthError(result.error) && result.error.code)).toEqual(Array(10).fill('ERR_SESSION_EXPIRED'));
