@@ -47,10 +47,29 @@ export function insufficientScope(response: AxiosResponse): string | undefined {
 }
 
 /**
- * The default refresh rule: a 401 means the access token was not accepted, unless the server
- * says the token is fine but lacks a scope (RFC 6750 `insufficient_scope`), which a new token
- * of the same grant would not fix.
+ * Asked for a step-up: the token is valid but not enough for this call, which a refresh of the
+ * same grant cannot change. RFC 6750 section 3.1 `insufficient_scope`; RFC 9470 section 3
+ * `insufficient_user_authentication` (a stronger or more recent sign-in); `insufficient_claims`
+ * (OpenID Continuous Access Evaluation: claims the token must carry).
  */
-export function isExpiredTokenResponse(response: AxiosResponse): boolean {
-  return response.status === 401 && insufficientScope(response) === undefined;
+const STEP_UP_ERRORS = new Set(['insufficient_scope', 'insufficient_user_authentication', 'insufficient_claims']);
+
+/**
+ * The challenges of a 401 or 403 meant for the scheme a call used (RFC 9110 section 11.6.1: a
+ * server lists one per scheme it accepts, and `DPoP error="insufficient_scope"` says nothing of a
+ * Bearer token). All of them when none names that scheme, or the call used no scheme.
+ */
+export function challengesFor(response: AxiosResponse, scheme: string): AuthChallenge[] {
+  if (response.status !== 401 && response.status !== 403) return [];
+  const header = AxiosHeaders.from(response.headers as AxiosHeaders).get('www-authenticate');
+  if (typeof header !== 'string') return [];
+  const all = parseAuthChallenge(header);
+  const lower = scheme.toLowerCase();
+  const mine = all.filter((challenge) => challenge.scheme.toLowerCase() === lower);
+  return mine.length ? mine : all;
+}
+
+/** The step-up challenge for `scheme` of a 401 or 403, or `undefined` when it asks for nothing a step-up gives. */
+export function stepUpChallenge(response: AxiosResponse, scheme: string): AuthChallenge | undefined {
+  return challengesFor(response, scheme).find((challenge) => STEP_UP_ERRORS.has(challenge.params.error ?? ''));
 }

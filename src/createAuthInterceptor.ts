@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
-import { guard } from './adapter';
+import { answersFor } from './answers';
+import { guard } from './route';
 import { resolveOptions, type AuthInterceptorOptions } from './options';
 import { Session } from './session';
 import type { AuthTokens } from './tokens';
@@ -49,10 +50,11 @@ type Guardable = AxiosInstance & { [GUARDED]?: Session };
 export function createAuthInterceptor(instance: AxiosInstance, options: AuthInterceptorOptions): AuthInterceptor {
   check(instance);
   const session = new Session(resolveOptions(options));
+  const answers = answersFor(session);
   const detachers = new Set<() => void>();
   const attach = (target: Guardable) => {
     check(target);
-    const unguard = guard(session, target);
+    const unguard = guard(session, answers, target);
     target[GUARDED] = session;
     const detach = () => {
       if (detachers.delete(detach)) {

@@ -1,18 +1,33 @@
 import type { DPoP } from './dpop/createDPoP';
 import { AuthError } from './errors';
+import type { DPoPKeyPairSource } from './options';
+
+type DPoPModule = typeof import('axios-auth-interceptor/dpop');
 
 /**
- * The DPoP signer for the `dpop` key pair, loaded on first use from the package's own `/dpop`
- * entry, so an app without DPoP carries none of its code. A failed load is tried again next time.
+ * The DPoP signer for the key pair in use now. Its code is loaded on first use from the
+ * package's own `/dpop` entry, so an app without DPoP carries none of it; a failed load is tried
+ * again next time. A source that is a function is asked each time, and a pair it has not given
+ * before gets a signer of its own (its nonces start afresh with the key).
  */
-export function dpopSigner(keyPair: () => CryptoKeyPair): () => Promise<DPoP> {
-  let signer: Promise<DPoP> | undefined;
-  return () =>
-    (signer ??= import('axios-auth-interceptor/dpop').then(
-      ({ createDPoP }) => createDPoP(keyPair()),
-      (cause: unknown) => {
-        signer = undefined;
-        throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
-      },
-    ));
+export function dpopSigner(source: DPoPKeyPairSource): () => Promise<DPoP> {
+  let code: Promise<DPoPModule> | undefined;
+  let lastPair: CryptoKeyPair | undefined;
+  let last: Promise<DPoP> | undefined;
+  const load = () =>
+    (code ??= import('axios-auth-interceptor/dpop').catch((cause: unknown) => {
+      code = undefined;
+      throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
+    }));
+  const signerFor = (pair: CryptoKeyPair): Promise<DPoP> => {
+    if (pair !== lastPair || !last) {
+      lastPair = pair;
+      const signer = (last = load().then(({ createDPoP }) => createDPoP(pair)));
+      signer.catch(() => {
+        if (last === signer) last = undefined;
+      });
+    }
+    return last;
+  };
+  return typeof source === 'function' ? async () => signerFor(await source()) : () => signerFor(source);
 }

@@ -1,5 +1,11 @@
 import type { AuthErrorCode } from './errors';
-import type { RefreshReason } from './options';
+
+/**
+ * Why a refresh started: `'unauthorized'` after a 401, `'expiring'` before a call with a token
+ * about to expire, `'manual'` from `auth.refresh()`, `'missing'` before a call that found the
+ * session empty (with `refreshWithoutTokens`).
+ */
+export type RefreshReason = 'unauthorized' | 'expiring' | 'manual' | 'missing';
 
 /**
  * What the session did, for logs and metrics. Plain objects that never hold a token, a proof or

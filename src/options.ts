@@ -1,25 +1,32 @@
 import type { AxiosError } from 'axios';
+import type { AuthChallenge } from './challenge';
 import type { AuthError } from './errors';
 import type { DPoP } from './dpop/createDPoP';
-import type { AuthEvent } from './events';
+import type { AuthEvent, RefreshReason } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
-import type { ChallengeHandler } from './stepUp';
 import { invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
 
-export type RefreshReason = 'unauthorized' | 'expiring' | 'manual' | 'missing';
+/**
+ * Answers challenges a refresh cannot fix. The app's `onChallenge` returns tokens that can
+ * (after a step-up sign-in, with more scopes or claims). Runs are shared by challenge, so ten
+ * calls refused alike cost one prompt, not ten.
+ */
+export type ChallengeHandler = (challenge: AuthChallenge, error: AxiosError) => Promise<AuthTokens | null | undefined | void>;
+
+/**
+ * The DPoP key pair, or a function that gives the one in use now: called before each proof, so
+ * a sign-in that binds its tokens to a new key (after `keys.clear()` at sign-out) is followed.
+ */
+export type DPoPKeyPairSource = CryptoKeyPair | (() => CryptoKeyPair | Promise<CryptoKeyPair>);
 
 export interface RefreshContext {
   /** Aborted when the refresh times out; pass it to the call that fetches new tokens. */
   signal: AbortSignal;
-  /**
-   * `'unauthorized'` after a 401, `'expiring'` before a call with a token about to expire,
-   * `'manual'` from `auth.refresh()`, `'missing'` before a call that found the session empty
-   * (with `refreshWithoutTokens`).
-   */
+  /** Why it runs: see `RefreshReason`. */
   reason: RefreshReason;
   /** The 401 that started this refresh, when `reason` is `'unauthorized'`. */
   error?: AxiosError;
@@ -122,10 +129,12 @@ export interface AuthInterceptorOptions {
    * `Authorization: DPoP <token>` with a fresh proof per send, and `refresh` gets a signer for
    * its token requests in `context.dpop`. Make one with `generateDPoPKeyPair()` from
    * `axios-auth-interceptor/dpop` (loaded only when this is set), or pass the `CryptoKeyPair`
-   * another library made at sign-in. Without it, a `DPoP` token type is ignored.
+   * another library made at sign-in. When the key changes with the sign-in, pass a function
+   * that returns the pair in use now (`dpop: () => keyPair`): it is asked before each proof, and
+   * a new pair gets a new signer. Without it, a `DPoP` token type is ignored.
    * @default none
    */
-  dpop?: CryptoKeyPair;
+  dpop?: DPoPKeyPairSource;
   /**
    * Answers a 401 or 403 whose challenge a refresh cannot fix: `insufficient_scope`,
    * `insufficient_user_authentication` (RFC 9470: sign in again, more strongly or more recently)
@@ -152,6 +161,9 @@ const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
 const DEFAULTS = { header: 'Authorization', scheme: 'Bearer', refreshTimeout: 30_000, refreshLeeway: 30_000, maxRetries: 1 };
 
 const isFunction = (value: unknown) => typeof value === 'function';
+/** Whether `pair` can sign DPoP proofs: a private and a public WebCrypto key. */
+export const isKeyPair = (pair: any): pair is CryptoKeyPair => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public';
+export const DPOP_EXPECTED = "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop'), or a function that returns the one in use";
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = (test: (value: any) => boolean) => (value: unknown) => value === undefined || test(value);
 const isOrigin = (value: unknown) => {
@@ -182,11 +194,7 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['onAuthFailure', optional(isFunction), 'a function'],
   ['onEvent', optional(isFunction), 'a function'],
   ['onChallenge', optional(isFunction), 'an async function (challenge, error) => tokens or nothing'],
-  [
-    'dpop',
-    optional((pair) => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public'),
-    "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop')",
-  ],
+  ['dpop', optional((pair) => isFunction(pair) || isKeyPair(pair)), DPOP_EXPECTED],
   ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
 

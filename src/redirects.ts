@@ -1,4 +1,4 @@
-import { AxiosError, AxiosHeaders, isAxiosError } from 'axios';
+import axios, { AxiosError, AxiosHeaders, isAxiosError } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 /** Fetch standard, HTTP-redirect fetch: the statuses that redirect. */
@@ -11,11 +11,17 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const FETCH_MAX_REDIRECTS = 20;
 
 const OURS = Symbol('axios-auth-interceptor.beforeRedirect');
+/** On a response: the URL of the last hop, when the hops were followed here. */
+const LANDED = Symbol('axios-auth-interceptor.landed');
 /** On a config: a hop on the way went to an origin that may not have the token, which was dropped there. */
 const DETOURED = Symbol('axios-auth-interceptor.detoured');
 type BeforeRedirect = NonNullable<InternalAxiosRequestConfig['beforeRedirect']> & { [OURS]?: InternalAxiosRequestConfig['beforeRedirect'] };
 type FetchRequestLike = { url: string; redirect: string };
 type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
+/** Gives a redirect hop that may carry the token its own DPoP proof, for the hop's URL. */
+export type Resign = (hop: InternalAxiosRequestConfig, href: string) => Promise<void>;
+/** Who turns a redirect into a response handed back here: fetch with `redirect: 'manual'`, or the http adapter with `maxRedirects: 0`. */
+type Manual = 'fetch' | 'http';
 
 /**
  * Sends `config`, keeping the token's headers (`names`: the token's, and the DPoP proof's) off every redirect hop to an origin that
@@ -26,11 +32,14 @@ type Detoured = InternalAxiosRequestConfig & { [DETOURED]?: boolean };
  *   tells no hook. Outside a page, axios's fetch adapter is sent with `redirect: 'manual'` and
  *   the hops are followed here as the fetch standard does (method, body and header rules, the
  *   redirect limit), so each hop is judged. Each hop gets the call's `timeout` afresh.
+ * - A call with a DPoP proof (`resign`) has its hops followed here with either adapter: each hop
+ *   that may have the token gets a proof of its own (RFC 9449 section 4.3: `htu` is the hop's
+ *   URL, and no `jti` is sent twice), which no synchronous hook could sign.
  * - In a page the browser follows redirects itself and asks no one first: see the README for
  *   what that allows.
  * Only the hook stays on the config (a re-sent config has it replaced, not nested).
  */
-export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean, resign?: Resign): Promise<AxiosResponse> {
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
   if ((config as Detoured)[DETOURED]) (config as Detoured)[DETOURED] = false;
@@ -44,7 +53,15 @@ export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConf
   };
   guarded[OURS] = own;
   config.beforeRedirect = guarded;
-  return canFollow(send, config) ? followRedirects(send, config, names, mayReceive) : send(config);
+  const manual = manualFor(send, config, !!resign);
+  return manual ? followRedirects(send, config, { names, mayReceive, manual, resign }) : send(config);
+}
+
+interface Hops {
+  names: readonly string[];
+  mayReceive: (href: string) => boolean;
+  manual: Manual;
+  resign: Resign | undefined;
 }
 
 /**
@@ -54,6 +71,8 @@ export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConf
  * be known (the browser's fetch follows redirects unseen) or nothing was sent.
  */
 export function finalUrl(response: Pick<AxiosResponse, 'request'> | undefined): string | undefined {
+  const landed = (response as { [LANDED]?: string } | undefined)?.[LANDED];
+  if (landed !== undefined) return landed;
   const request = response?.request as { res?: { responseUrl?: unknown }; responseURL?: unknown; url?: unknown; redirect?: unknown } | undefined;
   if (typeof request !== 'object' || request === null) return undefined;
   const followed = request.res?.responseUrl;
@@ -85,31 +104,39 @@ export function isForeign(response: (Pick<AxiosResponse, 'request'> & { config?:
   return from !== origin && !mayReceive(landed);
 }
 
-/** Only where the runtime hands back the redirect itself (not in a page), and when the call has not chosen its own redirect handling. */
-function canFollow(send: AxiosAdapter, config: InternalAxiosRequestConfig): boolean {
+/**
+ * Whether the hops are followed here, and how the adapter is told to hand them back: only
+ * outside a page, and when the call has not chosen its own redirect handling.
+ */
+function manualFor(send: AxiosAdapter, config: InternalAxiosRequestConfig, proved: boolean): Manual | undefined {
+  if ((globalThis as { location?: unknown }).location !== undefined || config.maxRedirects === 0) return undefined;
   // axios's fetch adapter is named 'fetch' (axios < 1.12) or nothing (from `getFetch`).
-  if (send.name !== 'fetch' && send.name !== '') return false;
-  if ((globalThis as { location?: unknown }).location !== undefined || config.maxRedirects === 0) return false;
-  const redirect = (config.fetchOptions as { redirect?: unknown } | undefined)?.redirect;
-  return redirect === undefined || redirect === 'follow';
+  if (send.name === 'fetch' || send.name === '') {
+    const redirect = (config.fetchOptions as { redirect?: unknown } | undefined)?.redirect;
+    return redirect === undefined || redirect === 'follow' ? 'fetch' : undefined;
+  }
+  return proved && (send.name === 'http' || send.name === 'httpAdapter') ? 'http' : undefined;
 }
 
-/** Sends with `redirect: 'manual'` and follows each hop here; the config's own `fetchOptions` are put back afterwards. */
-async function followRedirects(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
-  const had = Object.prototype.hasOwnProperty.call(config, 'fetchOptions');
-  const fetchOptions = config.fetchOptions;
-  config.fetchOptions = { ...fetchOptions, redirect: 'manual' } as typeof fetchOptions;
+/** Sends with redirects handed back and follows each hop here; the config's own options are put back afterwards. */
+async function followRedirects(send: AxiosAdapter, config: InternalAxiosRequestConfig, hops: Hops): Promise<AxiosResponse> {
+  const key = hops.manual === 'fetch' ? 'fetchOptions' : 'maxRedirects';
+  const had = Object.prototype.hasOwnProperty.call(config, key);
+  const own = config[key];
+  const limit = config.maxRedirects ?? FETCH_MAX_REDIRECTS;
+  if (hops.manual === 'fetch') config.fetchOptions = { ...config.fetchOptions, redirect: 'manual' } as typeof config.fetchOptions;
+  else config.maxRedirects = 0;
   try {
-    return await follow(send, config, names, mayReceive);
+    return await follow(send, config, hops, limit);
   } finally {
-    if (had) config.fetchOptions = fetchOptions;
-    else delete config.fetchOptions;
+    if (had) (config as unknown as Record<string, unknown>)[key] = own;
+    else delete config[key];
   }
 }
 
-async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
-  const limit = config.maxRedirects ?? FETCH_MAX_REDIRECTS;
+async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, { names, mayReceive, manual, resign }: Hops, limit: number): Promise<AxiosResponse> {
   let hop = config;
+  let at = axios.getUri(config);
   for (let hops = 0; ; hops++) {
     let response: AxiosResponse | undefined;
     let failure: unknown;
@@ -120,8 +147,10 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, na
       response = isAxiosError(error) ? error.response : undefined;
     }
     const request = response?.request as FetchRequestLike | undefined;
-    const location = response && REDIRECTS.has(response.status) && request?.redirect === 'manual' ? response.headers?.location : undefined;
+    const handedBack = manual === 'http' || request?.redirect === 'manual';
+    const location = response && REDIRECTS.has(response.status) && handedBack ? response.headers?.location : undefined;
     if (typeof location !== 'string') {
+      if (hops && response) (response as { [LANDED]?: string })[LANDED] = at;
       if (failure === undefined) {
         response!.config = config;
         return response!;
@@ -135,7 +164,7 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, na
     discard(response!.data);
     let next: URL;
     try {
-      next = new URL(location, request!.url);
+      next = new URL(location, at);
     } catch {
       throw new AxiosError('Redirected to a URL that cannot be parsed', AxiosError.ERR_BAD_RESPONSE, config, request, response);
     }
@@ -149,7 +178,9 @@ async function follow(send: AxiosAdapter, config: InternalAxiosRequestConfig, na
     }
     const tokenAllowed = mayReceive(next.href);
     if (!tokenAllowed) (config as Detoured)[DETOURED] = true;
-    hop = nextHop(hop, response!.status, new URL(request!.url), next, names, tokenAllowed);
+    hop = nextHop(hop, response!.status, new URL(at), next, names, tokenAllowed);
+    at = next.href;
+    if (resign && tokenAllowed) await resign(hop, at);
   }
 }
 

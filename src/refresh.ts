@@ -1,7 +1,29 @@
 import { isAxiosError, type AxiosError } from 'axios';
+import type { DPoP } from './dpop/createDPoP';
 import { AuthError, isAuthError } from './errors';
-import type { RefreshReason } from './options';
-import type { Session, Tokens } from './session';
+import type { AuthEvent, RefreshReason } from './events';
+import type { ResolvedOptions } from './options';
+import type { AuthTokens, Tokens } from './tokens';
+import type { WaitTimers } from './waitTimers';
+
+/** What the flight needs of its session (the `Session` class), named here so neither module imports the other. */
+export interface RefreshHost {
+  readonly options: Pick<ResolvedOptions, 'refresh' | 'refreshTimeout' | 'lock' | 'dpop'>;
+  readonly epoch: number;
+  readonly tokens: Tokens | undefined;
+  readonly timers: WaitTimers;
+  readonly sync: { read(): Promise<AuthTokens | null> };
+  adopt(stored: unknown): boolean;
+  signedOut(): AuthError;
+  signer(): Promise<DPoP>;
+  now(): number;
+  emit(event: AuthEvent): void;
+  notifyFailure(error: AuthError): void;
+  accept(result: unknown, previous: Tokens): Promise<AuthTokens>;
+  end(): Promise<void>;
+  failed(failure: AuthError): void;
+  redact<T>(value: T, secrets?: Tokens | Array<string | undefined>): T;
+}
 
 /**
  * The token endpoint's error codes: RFC 6749 section 5.2's, RFC 9449's DPoP ones (section 7.1,
@@ -30,9 +52,9 @@ function refused(cause: unknown): boolean {
 }
 
 /** Resolves once every one of `attempts` has settled, or after `ms`, whichever comes first. */
-function settledWithin(attempts: Array<Promise<unknown>>, ms: number): Promise<unknown> {
+function settledWithin(attempts: Array<Promise<unknown>>, ms: number, timers: WaitTimers): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([Promise.allSettled(attempts), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([Promise.allSettled(attempts), new Promise((resolve) => (timer = timers.start(ms, () => resolve(undefined))))]).finally(() => timers.stop(timer));
 }
 
 /**
@@ -52,7 +74,7 @@ export class RefreshFlight {
   /** Refreshes that timed out and have not answered yet: one may still bring the only live refresh token. */
   private readonly late = new Set<Promise<Tokens>>();
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: RefreshHost) {}
 
   start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
     const session = this.session;
@@ -65,11 +87,12 @@ export class RefreshFlight {
     /** Whether nothing has replaced the tokens this refresh started from. */
     const current = () => epoch === session.epoch;
 
+    const proofs: string[] = [];
     const run = async (): Promise<Tokens> => {
       if (lock) {
         // Another tab or process may have refreshed while this one waited for the lock: its
         // token is the answer, and the refresh token it was given must not be spent again.
-        const stored = await session.store(() => session.options.storage.get());
+        const stored = await session.sync.read();
         if (!current()) return session.tokens ?? null;
         if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
           if (session.tokens) return session.tokens;
@@ -77,8 +100,16 @@ export class RefreshFlight {
         }
       }
       const signer = session.options.dpop && (await session.signer());
-      // Token requests' proofs carry `iat` on the server's clock too, unless the caller says otherwise.
-      const dpop = signer && { ...signer, proof: (method: string, url: string | URL, options = {}) => signer.proof(method, url, { now: session.now(), ...options }) };
+      // Token requests' proofs carry `iat` on the server's clock too, unless the caller says
+      // otherwise; each is kept to be masked should the refresh fail with it in its config.
+      const dpop = signer && {
+        ...signer,
+        proof: async (method: string, url: string | URL, options = {}) => {
+          const proof = await signer.proof(method, url, { now: session.now(), ...options });
+          proofs.push(proof);
+          return proof;
+        },
+      };
       let result: unknown;
       try {
         this.invoking = true;
@@ -97,10 +128,10 @@ export class RefreshFlight {
         // late answer may hold the rotated token, so it is awaited (up to refreshTimeout) first.
         const earlier = [...this.late].filter((attempt) => attempt !== mine);
         if (earlier.length && refused(cause)) {
-          await settledWithin(earlier, refreshTimeout);
+          await settledWithin(earlier, refreshTimeout, session.timers);
           if (!current()) return session.tokens ?? null;
         }
-        const failure = await this.classify(cause, previous);
+        const failure = await this.classify(cause, [previous?.accessToken, previous?.refreshToken, ...proofs]);
         if (!timedOut) throw failure;
         // Its calls were already told of the timeout; the app still learns how it ended.
         session.emit({ type: 'refresh-failed', code: failure.code, late: true });
@@ -118,7 +149,7 @@ export class RefreshFlight {
     // lock takes is the lock's to bound: every holder leaves within `refreshTimeout`.
     const attempt = () =>
       new Promise<Tokens>((resolve, reject) => {
-        const timer = setTimeout(() => {
+        const timer = session.timers.start(refreshTimeout, () => {
           timedOut = true;
           const failure = new AuthError(
             'ERR_REFRESH_TIMEOUT',
@@ -130,14 +161,18 @@ export class RefreshFlight {
           this.late.add(attempt);
           const drop = () => this.late.delete(attempt);
           attempt.then(drop, drop);
-        }, refreshTimeout);
+        });
         mine = run();
-        mine.then(resolve, reject).finally(() => clearTimeout(timer));
+        mine.then(resolve, reject).finally(() => session.timers.stop(timer));
       });
-    const exclusive = () =>
-      lock!.withLock(attempt).catch((cause: unknown) => {
+    // A lock that throws instead of rejecting has failed all the same.
+    const exclusive = async () => {
+      try {
+        return await lock!.withLock(attempt);
+      } catch (cause) {
         throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
-      });
+      }
+    };
 
     session.emit({ type: 'refresh-start', reason });
     this.reason = reason;
@@ -157,16 +192,16 @@ export class RefreshFlight {
   }
 
   /** What `refresh` threw, as the error its calls see; a refusal by the auth server also ends the session. */
-  private async classify(cause: unknown, previous: Tokens): Promise<AuthError> {
+  private async classify(cause: unknown, secrets: Array<string | undefined>): Promise<AuthError> {
     const code = oauthCode(cause);
     if (refused(cause)) {
       await this.session.end();
-      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.session.redact(cause, previous) });
+      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.session.redact(cause, secrets) });
     }
     // Our own errors (a refresh that called its own instance, tokens it returned malformed) say best what went wrong.
-    if (isAuthError(cause)) return this.session.redact(cause, previous);
+    if (isAuthError(cause)) return this.session.redact(cause, secrets);
     return new AuthError('ERR_REFRESH_FAILED', code ? `The auth server refused the refresh with ${code}` : 'refresh() failed', {
-      cause: this.session.redact(cause, previous),
+      cause: this.session.redact(cause, secrets),
     });
   }
 }

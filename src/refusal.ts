@@ -1,11 +1,11 @@
-import { AxiosHeaders, isAxiosError, isCancel, type AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
-import { insufficientScope, isExpiredTokenResponse, parseAuthChallenge, type InsufficientScopeError } from './challenge';
+import { AxiosHeaders, isCancel, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { Refusal } from './answers/answer';
+import { insufficientScope, parseAuthChallenge, stepUpChallenge, type InsufficientScopeError } from './challenge';
 import { describeCall } from './describeCall';
 import type { Session } from './session';
-import { stepUpChallenge } from './stepUp';
 
 /** A 401 or 403 reaches the caller: say so, with what its challenge asked for. */
-export function challenged(session: Session, config: InternalAxiosRequestConfig, error: AxiosError & { response: AxiosResponse }): void {
+export function challenged(session: Session, config: InternalAxiosRequestConfig, error: Refusal): void {
   const { response } = error;
   const scope = insufficientScope(response);
   if (scope !== undefined) (error as InsufficientScopeError).requiredScope = scope;
@@ -22,11 +22,15 @@ export function challenged(session: Session, config: InternalAxiosRequestConfig,
   }));
 }
 
-/** Whether a refused call should wait for a refresh and be replayed: the app's rule, or a 401 that a new token could fix. */
-export function shouldRefresh(session: Session, error: unknown): boolean | Promise<boolean> {
-  if (!isAxiosError(error) || !error.response || isCancel(error)) return false;
+/**
+ * Whether a refused call should wait for a refresh and be replayed: the app's rule, or else a
+ * 401 that a new token could fix, which is any 401 whose challenge for the call's `scheme` does
+ * not ask for a step-up.
+ */
+export function shouldRefresh(session: Session, refusal: Refusal, scheme: string): boolean | Promise<boolean> {
+  if (isCancel(refusal)) return false;
   const custom = session.options.shouldRefresh;
-  return custom ? custom(withParsedData(error)) : isExpiredTokenResponse(error.response) && !stepUpChallenge(error.response);
+  return custom ? custom(withParsedData(refusal)) : refusal.response.status === 401 && !stepUpChallenge(refusal.response, scheme);
 }
 
 /**
@@ -34,8 +38,8 @@ export function shouldRefresh(session: Session, error: unknown): boolean | Promi
  * `{"error":"token_expired"}`. The rule gets a view of the error with a parsed copy of the body;
  * the error the caller finally sees is parsed once, by axios.
  */
-export function withParsedData(error: AxiosError): AxiosError {
-  const { config, response } = error as AxiosError & { response: AxiosResponse };
+export function withParsedData(error: Refusal): Refusal {
+  const { config, response } = error;
   let data = response.data;
   try {
     for (const transform of [config?.transformResponse ?? []].flat()) {
@@ -44,5 +48,5 @@ export function withParsedData(error: AxiosError): AxiosError {
   } catch {
     data = response.data; // a body the transforms reject is shown raw, as axios itself does when parsing is silent
   }
-  return Object.assign(Object.create(error) as AxiosError, { response: { ...response, data } });
+  return Object.assign(Object.create(error) as Refusal, { response: { ...response, data } as AxiosResponse });
 }

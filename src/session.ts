@@ -1,22 +1,25 @@
 import type { AxiosError } from 'axios';
 import { ServerClock } from './clock';
+import type { DPoP } from './dpop/createDPoP';
 import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
 import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
 import { redact } from './redact';
 import { RefreshFlight } from './refresh';
-import { StepUps } from './stepUp';
-import { claimMs, jwtClaims, normalizeTokens, type AuthTokens } from './tokens';
-
-export type Tokens = AuthTokens | null;
+import { StorageSync } from './storageSync';
+import { claimMs, jwtClaims, normalizeTokens, type AuthTokens, type Tokens } from './tokens';
+import { WaitTimers } from './waitTimers';
 
 /** The share of a token's lifetime that `refreshLeeway` may take at most. */
 const LEEWAY_SHARE = 0.25;
+/** How many past tokens stay masked in what the session reports: the ones calls may still carry. */
+const REMEMBERED = 8;
 
 /**
  * One signed-in session: its tokens, the server's clock and what a call may ask of them. The
- * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s. Calls never touch storage.
+ * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; reading and writing
+ * storage is the `StorageSync`'s. Calls never touch storage.
  */
 export class Session {
   /** `undefined` until storage has been read. */
@@ -28,12 +31,9 @@ export class Session {
    * a refresh. A step-up that answers after such a change must not undo it.
    */
   generation = 0;
-  /** Storage writes started, and the last one known to have landed, in order. */
-  private writes = 0;
-  private written = 0;
-  readonly flight = new RefreshFlight(this);
-  /** The `onChallenge` runs under way, one per distinct challenge. */
-  readonly stepUps = new StepUps(this);
+  readonly timers = new WaitTimers();
+  readonly sync: StorageSync;
+  readonly flight: RefreshFlight;
   private loading: Promise<Tokens> | undefined;
   /** Milliseconds before expiry at which the current token counts as expiring. */
   private leeway = 0;
@@ -43,17 +43,22 @@ export class Session {
   private serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
   private ended = false;
-  private unsubscribe: (() => void) | undefined;
+  /** Secrets the session has held lately, newest last: masked in every error and event. */
+  private readonly held: string[] = [];
 
-  /** The DPoP signer for the `dpop` key pair, loaded on first use. */
-  readonly signer = dpopSigner(() => this.options.dpop!);
+  /** The DPoP signer for the `dpop` key pair in use now, loaded on first use. */
+  readonly signer: () => Promise<DPoP>;
 
   readonly clock = new ServerClock((by) => {
     const tokens = this.tokens;
     if (this.relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
   });
 
-  constructor(readonly options: ResolvedOptions) {}
+  constructor(readonly options: ResolvedOptions) {
+    this.sync = new StorageSync(options.storage, options.refreshTimeout, this.timers, () => this.tokens, (error) => this.redact(error));
+    this.flight = new RefreshFlight(this);
+    this.signer = options.dpop ? dpopSigner(options.dpop) : () => Promise.reject(new AuthError('ERR_REFRESH_FAILED', 'DPoP tokens need the `dpop` option'));
+  }
 
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
   bound(tokens: AuthTokens): boolean {
@@ -90,7 +95,9 @@ export class Session {
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
     if (this.tokens === undefined) await this.load();
     if (this.flight.running) return this.flight.running;
-    if (this.ended) throw this.endedError();
+    // A signed-out session, by the app or in another tab, does not refresh: only a session that
+    // fetches tokens without any (`refreshWithoutTokens`) may.
+    if (this.ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
     if (this.tokens?.accessToken !== sent) return this.tokens!;
     return this.flight.start('unauthorized', error);
   }
@@ -113,18 +120,19 @@ export class Session {
     this.replace(normalized, tokens);
     if (byApp) this.generation++;
     this.ended = false;
-    await this.persist(() => this.options.storage.set(normalized));
+    await this.sync.write(normalized);
   }
 
   async clear(): Promise<void> {
     this.replace(null);
     this.generation++;
-    await this.persist(() => this.options.storage.clear());
+    this.timers.release();
+    await this.sync.write(null);
   }
 
   /** Follows the tokens other tabs or processes store, for storage that can tell. */
   listen(): void {
-    this.unsubscribe ??= this.options.storage.subscribe?.((stored) => {
+    this.sync.listen((stored) => {
       const had = this.tokens;
       if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
         if (had && !stored) this.notifyFailure(this.signedOut());
@@ -132,20 +140,24 @@ export class Session {
     });
   }
 
+  /** Detached from its last instance: stop following storage, and let the process go. */
   unlisten(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.sync.unlisten();
+    this.timers.release();
   }
 
-  /** Masks the given tokens, and the current ones, in an error that is about to reach the app; use what it returns. */
-  redact<T>(error: T, tokens?: Tokens | Array<string | undefined>): T {
-    const given = Array.isArray(tokens) ? tokens : [tokens?.accessToken, tokens?.refreshToken];
-    return redact(error, [...given, this.tokens?.accessToken, this.tokens?.refreshToken]);
+  /**
+   * Masks the given secrets, and every token the session has held lately (current and past: a
+   * call or a URL may still carry an older one), in a value about to reach the app; use what it returns.
+   */
+  redact<T>(error: T, secrets?: Tokens | Array<string | undefined>): T {
+    const given = Array.isArray(secrets) ? secrets : [secrets?.accessToken, secrets?.refreshToken];
+    return redact(error, [...given, ...this.held]);
   }
 
   /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
   emit(event: AuthEvent | (() => AuthEvent)): void {
-    if (this.options.onEvent) notify(this.options.onEvent, typeof event === 'function' ? event() : event);
+    if (this.options.onEvent) notify(this.options.onEvent, this.redact(typeof event === 'function' ? event() : event));
   }
 
   notifyFailure(error: AuthError): void {
@@ -166,7 +178,7 @@ export class Session {
     this.replace(tokens, result as AuthTokens);
     this.ended = false; // a manual refresh after the end of a session starts a new one
     this.guardFresh(tokens);
-    await this.persist(() => this.options.storage.set(tokens));
+    await this.sync.write(tokens);
     this.emit({ type: 'refresh-end', ...(tokens.expiresAt !== undefined && { expiresAt: tokens.expiresAt }) });
     notify(this.options.onRefreshed, tokens);
     return tokens;
@@ -178,7 +190,7 @@ export class Session {
     this.replace(null);
     this.generation++;
     // The session is over either way; a storage that cannot forget it must not hide that.
-    await this.persist(() => this.options.storage.clear()).catch(() => {});
+    await this.sync.write(null).catch(() => {});
   }
 
   /** A refresh failed (its calls reject with `failure`). */
@@ -199,41 +211,6 @@ export class Session {
     this.ended = !tokens;
     if (tokens) this.guardFresh(tokens);
     return true;
-  }
-
-  /**
-   * Writes to storage. A write that timed out may still land later; if a newer write has
-   * finished by then, the stale one is covered by writing what the session holds now, so
-   * storage never goes back to tokens (a spent refresh token) the session has left behind.
-   */
-  private async persist(operation: () => void | Promise<void>): Promise<void> {
-    const seq = ++this.writes;
-    const landed = () => {
-      if (seq < this.written) void this.persist(() => (this.tokens ? this.options.storage.set(this.tokens) : this.options.storage.clear())).catch(() => {});
-      else this.written = seq;
-    };
-    await this.store(() => {
-      const pending = Promise.resolve().then(operation);
-      pending.then(landed, () => {});
-      return pending;
-    });
-  }
-
-  /** Runs a storage operation, bounded by `refreshTimeout`: a storage that never answers must not hold calls forever. */
-  async store<T>(operation: () => T | Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      return await Promise.race([
-        operation(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Token storage did not answer within ${this.options.refreshTimeout} ms`)), this.options.refreshTimeout);
-        }),
-      ]);
-    } catch (cause) {
-      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.redact(cause) });
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private endedError(): AuthError {
@@ -266,6 +243,15 @@ export class Session {
     this.tokens = tokens;
     this.serverDecides = undefined;
     this.leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
+    if (tokens) this.remember(tokens.accessToken, tokens.refreshToken);
+  }
+
+  private remember(...secrets: Array<string | undefined>): void {
+    for (const secret of secrets) {
+      if (!secret || this.held.includes(secret)) continue;
+      this.held.push(secret);
+      if (this.held.length > REMEMBERED) this.held.shift();
+    }
   }
 
   /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
@@ -297,7 +283,7 @@ export class Session {
   }
 
   private load(): Promise<Tokens> {
-    this.loading ??= this.store(() => this.options.storage.get()).then(
+    this.loading ??= this.sync.read().then(
       (stored) => {
         if (this.tokens === undefined) this.replace(this.parse(stored) ?? null);
         return this.tokens!;

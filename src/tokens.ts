@@ -18,6 +18,9 @@ export interface AuthTokens {
   scope?: string;
 }
 
+/** A session's tokens: `null` when signed out. */
+export type Tokens = AuthTokens | null;
+
 interface JwtClaims {
   exp?: unknown;
   iat?: unknown;
@@ -43,8 +46,14 @@ export function jwtClaims(token: string): JwtClaims | undefined {
   }
 }
 
-/** Seconds in a JWT claim as epoch milliseconds, or `undefined` (also for a time no `Date` can hold). */
-export const claimMs = (value: unknown): number | undefined => (typeof value === 'number' && isTime(value * 1000) ? value * 1000 : undefined);
+/**
+ * Seconds beyond which a JWT time claim cannot be seconds (the year 5138): a server that writes
+ * milliseconds there would otherwise move the session's clock or an expiry by millennia.
+ */
+const MAX_CLAIM_SECONDS = 1e11;
+
+/** Seconds in a JWT claim as epoch milliseconds, or `undefined` (also for one in milliseconds, or no time at all). */
+export const claimMs = (value: unknown): number | undefined => (typeof value === 'number' && Math.abs(value) < MAX_CLAIM_SECONDS ? value * 1000 : undefined);
 
 /** The keys of what came back, to say what to map: names only, a value may be a secret. */
 function keysOf(value: object): string {

@@ -1,0 +1,201 @@
+import axios, { isAxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import type { Answer, Call, Refusal, Verdict } from './answers/answer';
+import type { Credentials, Marked } from './credentials';
+import { unput } from './credentials';
+import type { DPoP } from './dpop/createDPoP';
+import { describeCall } from './describeCall';
+import { AuthError } from './errors';
+import { finalUrl, isForeign, sendGuarded } from './redirects';
+import { challenged } from './refusal';
+import type { Session } from './session';
+import type { Tokens } from './tokens';
+import { wait } from './wait';
+
+/** What every call of one guarded instance shares. */
+export interface Guard {
+  readonly session: Session;
+  readonly answers: Answer[];
+  readonly credentials: Credentials;
+  /** Whether a response interceptor of ours takes the credentials back (else the call does, as it ends). */
+  takenLater(): boolean;
+  /** Whether the token header is put on in the request interceptor already, and so noted on the config. */
+  readonly late: boolean;
+  /** What a redirect to an origin that may not have the token must lose: the token header, and with a bound token its proof. */
+  readonly secretHeaders: { readonly alone: readonly string[]; readonly withProof: readonly string[] };
+}
+
+/**
+ * One call's life: take the tokens (waiting if the session must first load or refresh), build
+ * this send's credentials (the token, and a proof for this very send), send, and on a refusal by
+ * the call's own origin ask each answer in turn whether it can fix it; replay when one can,
+ * else let the refusal through. Whatever happens, the credentials are taken back and the error
+ * that leaves holds no secret.
+ */
+export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, origin: string | undefined, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+  const { session, credentials } = guard;
+  const call = new OneCall(guard, config);
+  let putAt: string | undefined;
+  let value: string | undefined;
+  try {
+    let tokens = session.current();
+    if (tokens instanceof Promise) tokens = await call.take(tokens);
+    for (;;) {
+      if (!tokens) putAt = unput(config, putAt, value);
+      putAt = credentials.put(config, tokens, guard.late || credentials.recorded(config));
+      value = putAt && credentials.value;
+      const proving = call.prove(tokens);
+      if (proving) await proving;
+      const { signer } = call;
+      const secret = signer ? guard.secretHeaders.withProof : guard.secretHeaders.alone;
+      try {
+        const response = await sendGuarded(send, config, secret, mayReceive, signer && ((hop, href) => call.resign(hop, href)));
+        if (!isForeign(response, origin, mayReceive)) call.observe(response);
+        return response;
+      } catch (error) {
+        const response = isAxiosError(error) ? error.response : undefined;
+        // An origin a redirect reached, that may not have the token, does not steer the session.
+        if (!response || isForeign(response, origin, mayReceive)) throw error;
+        call.observe(response);
+        if ((await call.ask(error as Refusal)) !== 'replay') throw error;
+        tokens = await call.next();
+        const { status } = response;
+        session.emit(() => ({ type: 'call-replayed', ...describeCall(session, config), status }));
+      }
+    }
+  } catch (error) {
+    if (isAxiosError(error) && error.response) challenged(session, config, error as Refusal);
+    const proof = credentials.proof(config);
+    if (!guard.takenLater()) {
+      putAt = unput(config, putAt, value);
+      credentials.take(config);
+    }
+    throw session.redact(error, [call.sent, proof]);
+  } finally {
+    if (!guard.takenLater()) {
+      unput(config, putAt, value);
+      credentials.take(config);
+    }
+  }
+}
+
+/** The state of one call across its sends, as the answers see it (`Call`). */
+class OneCall implements Call {
+  readonly session: Session;
+  sent: string | undefined;
+  scheme: string;
+  signer: DPoP | undefined;
+  replays = 0;
+  private once: Set<Answer> | undefined;
+  /** Tokens an answer already holds for the next send. */
+  private held: Tokens | undefined;
+  private href: string | undefined;
+
+  constructor(
+    private readonly guard: Guard,
+    readonly config: InternalAxiosRequestConfig,
+  ) {
+    this.session = guard.session;
+    this.scheme = guard.session.options.scheme;
+  }
+
+  get answered(): Set<Answer> {
+    return (this.once ??= new Set());
+  }
+
+  wait<T>(pending: Promise<T>, refusal?: Refusal): Promise<T> {
+    return wait(pending, this.config, refusal);
+  }
+
+  /**
+   * The tokens for a send: `current` as they are, or once the session has them. A call that
+   * waited is never sent bare because the session was signed out meanwhile: it rejects, or, for
+   * a session that fetches tokens without any (`refreshWithoutTokens`), waits for the next ones.
+   */
+  async take(current: Tokens | Promise<Tokens>, refusal?: Refusal): Promise<Tokens> {
+    const { session } = this;
+    for (let pending = current; ; pending = session.current()) {
+      if (!(pending instanceof Promise)) return pending;
+      session.emit(() => ({ type: 'call-held', ...describeCall(session, this.config) }));
+      const generation = session.generation;
+      const tokens = await this.wait(pending, refusal);
+      if (tokens) return tokens;
+      if (session.options.refreshWithoutTokens) continue;
+      if (refusal || session.generation !== generation) throw this.signedOut(refusal);
+      return null;
+    }
+  }
+
+  async renewed(pending: Promise<Tokens>, refusal: Refusal): Promise<void> {
+    this.held = await this.take(pending, refusal);
+  }
+
+  /** The tokens for the next send, after an answer said to replay. */
+  next(): Promise<Tokens> | Tokens {
+    const held = this.held;
+    this.held = undefined;
+    return held !== undefined ? held : this.take(this.session.current());
+  }
+
+  /** Asks each answer in turn what to do with a refusal, until one says. */
+  async ask(refusal: Refusal): Promise<Verdict> {
+    for (const answer of this.guard.answers) {
+      const verdict = await answer(this, refusal);
+      if (verdict) return verdict;
+    }
+    return undefined;
+  }
+
+  /**
+   * This send's DPoP proof (RFC 9449 section 4.3): fresh for every send, bound to the token it
+   * carries and to its URL, or none (and the last send's taken off) for a token that is not
+   * bound. A promise only when there is a proof to sign.
+   */
+  prove(tokens: Tokens): Promise<void> | undefined {
+    const { session, config } = this;
+    const { credentials } = this.guard;
+    this.sent = tokens?.accessToken;
+    this.signer = undefined;
+    this.scheme = session.options.scheme;
+    if (tokens && session.bound(tokens)) return this.sign(tokens.accessToken);
+    if (credentials.proof(config) !== undefined) credentials.prove(config, undefined);
+    return undefined;
+  }
+
+  private async sign(accessToken: string): Promise<void> {
+    const { session, config } = this;
+    const signer = session.signer();
+    // A key pair the app gives through a function is the app's code: its wait is bounded like any.
+    this.signer = await (typeof session.options.dpop === 'function' ? this.wait(signer) : signer);
+    this.scheme = 'DPoP';
+    this.href ??= axios.getUri(config);
+    this.guard.credentials.prove(config, await this.signer.proof(config.method ?? 'get', this.href, { accessToken, now: session.now() }));
+  }
+
+  /** A redirect hop of a bound call gets a proof of its own, for its own URL (`sendGuarded` asks). */
+  async resign(hop: InternalAxiosRequestConfig, href: string): Promise<void> {
+    const proof = await this.signer!.proof(hop.method ?? 'get', href, { accessToken: this.sent, now: this.session.now() });
+    (hop.headers as Record<string, unknown>).DPoP = proof;
+  }
+
+  /** Learns from a response of the call's own origin: the server's clock, and a DPoP nonce for the origin that gave it. */
+  observe(response: AxiosResponse): void {
+    this.session.clock.observe(response.headers);
+    if (this.signer) this.signer.observe(absolute(finalUrl(response)) ?? this.href!, response.headers);
+  }
+
+  private signedOut(refusal?: Refusal): AuthError {
+    return new AuthError('ERR_SESSION_EXPIRED', 'The session was signed out while this call waited for its token; sign in again', {
+      config: this.config,
+      ...(refusal && { response: refusal.response }),
+    });
+  }
+}
+
+/** `href` when it is an absolute URL (a stub adapter may report the config's relative one). */
+function absolute(href: string | undefined): string | undefined {
+  try {
+    return href && new URL(href).href;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,29 @@
+type Timer = ReturnType<typeof setTimeout>;
+
+/**
+ * The timers that only bound a wait (a refresh, a storage operation). While the session is in
+ * use they keep a process alive like any pending work; once it is signed out or ejected, nothing
+ * waits on them that the app still cares about, so they must not hold the process open.
+ */
+export class WaitTimers {
+  private readonly live = new Set<Timer>();
+
+  start(ms: number, fire: () => void): Timer {
+    const timer = setTimeout(() => {
+      this.live.delete(timer);
+      fire();
+    }, ms);
+    this.live.add(timer);
+    return timer;
+  }
+
+  stop(timer: Timer | undefined): void {
+    clearTimeout(timer);
+    this.live.delete(timer!);
+  }
+
+  /** The session ended: the timers still run (their waits settle), without keeping Node alive. */
+  release(): void {
+    for (const timer of this.live) (timer as { unref?: () => void }).unref?.();
+  }
+}
