@@ -1,5 +1,7 @@
 // `npm run size`: what each import a user writes adds to a bundle, as esbuild bundles it
 // (minified, axios left to the app), gzipped. Run after `npm run build`; `npm test` does both.
+// The main entry is measured as a bundler resolves it for a page: package.json's "browser"
+// condition, `dist/index.browser.mjs`, which leaves out Node's hop-by-hop redirect following.
 // Each budget is about 5% (main entry) or 10% (subpaths) above its measurement, so that growth is
 // a decision, not a drift. The main entry's first targets (5,000 B and 6,000 B) were set before
 // the hardening of issue 10; docs/benchmarks.md says what the bytes since then pay for.
@@ -7,8 +9,8 @@
 const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop'] };
 
 module.exports = [
-  { name: '{ createAuthInterceptor }', path: 'dist/index.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },
-  { name: 'axios-auth-interceptor (all)', path: 'dist/index.mjs', import: '*', limit: '12800 B', ...common },
+  { name: '{ createAuthInterceptor }', path: 'dist/index.browser.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },
+  { name: 'axios-auth-interceptor (all)', path: 'dist/index.browser.mjs', import: '*', limit: '12800 B', ...common },
   { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '5700 B', ...common },
   { name: 'axios-auth-interceptor/dpop (all)', path: 'dist/dpop.mjs', import: '*', limit: '3700 B', ...common },
   // A Node module: its built-in `crypto` costs nothing.

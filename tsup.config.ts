@@ -1,4 +1,18 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
+
+// The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
+const external = ['axios', 'axios-auth-interceptor/dpop'];
+
+/**
+ * Browser builds swap Node-only modules for their `.browser.ts` stand-ins (hop-by-hop redirect
+ * following: a page's redirects are followed by the browser), so a page carries none of that code.
+ */
+const browserModules: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'browser-modules',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/send$/ }, (args) => ({ path: `${args.resolveDir}/send.browser.ts` }));
+  },
+};
 
 export default defineConfig([
   {
@@ -9,9 +23,20 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: true,
-    target: 'es2020',
-    // The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
-    external: ['axios', 'axios-auth-interceptor/dpop'],
+    target: 'es2022',
+    external,
+  },
+  {
+    // The main entry as bundlers resolve it for a page (package.json's "browser" condition).
+    entry: { 'index.browser': 'src/index.ts' },
+    format: ['esm'],
+    splitting: false,
+    outExtension: () => ({ js: '.mjs' }),
+    sourcemap: true,
+    platform: 'browser',
+    target: 'es2022',
+    external,
+    esbuildPlugins: [browserModules],
   },
   {
     // One minified ES module a page loads by URL; axios comes from the page's import map.
@@ -23,8 +48,8 @@ export default defineConfig([
     minify: true,
     sourcemap: true,
     platform: 'browser',
-    target: 'es2020',
-    // The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
-    external: ['axios', 'axios-auth-interceptor/dpop'],
+    target: 'es2022',
+    external,
+    esbuildPlugins: [browserModules],
   },
 ]);

@@ -4,8 +4,9 @@ import type { Credentials, Marked } from './credentials';
 import { unput } from './credentials';
 import type { DPoP } from './dpop/createDPoP';
 import { describeCall } from './describeCall';
-import { AuthError } from './errors';
-import { finalUrl, isForeign, sendGuarded } from './redirects';
+import { forCall } from './errors';
+import { finalUrl, isForeign } from './redirects';
+import { sendGuarded } from './send';
 import { challenged } from './refusal';
 import type { Session } from './session';
 import type { Tokens } from './tokens';
@@ -85,10 +86,10 @@ class OneCall implements Call {
   scheme: string;
   signer: DPoP | undefined;
   replays = 0;
-  private once: Set<Answer> | undefined;
+  #once: Set<Answer> | undefined;
   /** Tokens an answer already holds for the next send. */
-  private held: Tokens | undefined;
-  private href: string | undefined;
+  #held: Tokens | undefined;
+  #href: string | undefined;
 
   constructor(
     private readonly guard: Guard,
@@ -99,7 +100,7 @@ class OneCall implements Call {
   }
 
   get answered(): Set<Answer> {
-    return (this.once ??= new Set());
+    return (this.#once ??= new Set());
   }
 
   wait<T>(pending: Promise<T>, refusal?: Refusal): Promise<T> {
@@ -120,19 +121,19 @@ class OneCall implements Call {
       const tokens = await this.wait(pending, refusal);
       if (tokens) return tokens;
       if (session.options.refreshWithoutTokens) continue;
-      if (refusal || session.generation !== generation) throw this.signedOut(refusal);
+      if (refusal || session.generation !== generation) throw forCall(session.endedError(), this.config, refusal?.response);
       return null;
     }
   }
 
   async renewed(pending: Promise<Tokens>, refusal: Refusal): Promise<void> {
-    this.held = await this.take(pending, refusal);
+    this.#held = await this.take(pending, refusal);
   }
 
   /** The tokens for the next send, after an answer said to replay. */
   next(): Promise<Tokens> | Tokens {
-    const held = this.held;
-    this.held = undefined;
+    const held = this.#held;
+    this.#held = undefined;
     return held !== undefined ? held : this.take(this.session.current());
   }
 
@@ -156,19 +157,19 @@ class OneCall implements Call {
     this.sent = tokens?.accessToken;
     this.signer = undefined;
     this.scheme = session.options.scheme;
-    if (tokens && session.bound(tokens)) return this.sign(tokens.accessToken);
+    if (tokens && session.bound(tokens)) return this.#sign(tokens.accessToken);
     if (credentials.proof(config) !== undefined) credentials.prove(config, undefined);
     return undefined;
   }
 
-  private async sign(accessToken: string): Promise<void> {
+  async #sign(accessToken: string): Promise<void> {
     const { session, config } = this;
     const signer = session.signer();
     // A key pair the app gives through a function is the app's code: its wait is bounded like any.
     this.signer = await (typeof session.options.dpop === 'function' ? this.wait(signer) : signer);
     this.scheme = 'DPoP';
-    this.href ??= axios.getUri(config);
-    this.guard.credentials.prove(config, await this.signer.proof(config.method ?? 'get', this.href, { accessToken, now: session.now() }));
+    this.#href ??= axios.getUri(config);
+    this.guard.credentials.prove(config, await this.signer.proof(config.method ?? 'get', this.#href, { accessToken, now: session.now() }));
   }
 
   /** A redirect hop of a bound call gets a proof of its own, for its own URL (`sendGuarded` asks). */
@@ -180,22 +181,9 @@ class OneCall implements Call {
   /** Learns from a response of the call's own origin: the server's clock, and a DPoP nonce for the origin that gave it. */
   observe(response: AxiosResponse): void {
     this.session.clock.observe(response.headers);
-    if (this.signer) this.signer.observe(absolute(finalUrl(response)) ?? this.href!, response.headers);
-  }
-
-  private signedOut(refusal?: Refusal): AuthError {
-    return new AuthError('ERR_SESSION_EXPIRED', 'The session was signed out while this call waited for its token; sign in again', {
-      config: this.config,
-      ...(refusal && { response: refusal.response }),
-    });
-  }
-}
-
-/** `href` when it is an absolute URL (a stub adapter may report the config's relative one). */
-function absolute(href: string | undefined): string | undefined {
-  try {
-    return href && new URL(href).href;
-  } catch {
-    return undefined;
+    if (!this.signer) return;
+    // A stub adapter may report the config's relative URL: only an absolute one names an origin.
+    const landed = finalUrl(response);
+    this.signer.observe(landed && /^https?:\/\//i.test(landed) ? landed : this.#href!, response.headers);
   }
 }

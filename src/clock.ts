@@ -4,16 +4,16 @@
  */
 export class ServerClock {
   /** The server's clock minus ours, in milliseconds. */
-  private skew = 0;
-  private lastDate: string | undefined;
-  private lastAge: unknown;
+  #skew = 0;
+  #lastDate: string | undefined;
+  #lastAge: unknown;
 
   /** `moved` hears by how much each correction moved the clock. */
   constructor(private readonly moved: (by: number) => void) {}
 
   /** Our clock corrected to the server's. */
   now(): number {
-    return Date.now() + this.skew;
+    return Date.now() + this.#skew;
   }
 
   /**
@@ -25,11 +25,11 @@ export class ServerClock {
     const headers = received as { date?: unknown; age?: unknown } | undefined;
     const date = headers?.date;
     const age = headers?.age;
-    if (typeof date === 'string' && (date !== this.lastDate || age !== this.lastAge)) {
-      this.lastDate = date;
-      this.lastAge = age;
+    if (typeof date === 'string' && (date !== this.#lastDate || age !== this.#lastAge)) {
+      this.#lastDate = date;
+      this.#lastAge = age;
       const ms = Date.parse(date);
-      if (ms) this.set(ms + (Number(age) || 0) * 1000 + 500 - Date.now());
+      if (ms) this.#set(ms + (Number(age) || 0) * 1000 + 500 - Date.now());
     }
   }
 
@@ -39,13 +39,13 @@ export class ServerClock {
    * second, may correct it.
    */
   issued(at: number): void {
-    this.set(at + 500 - Date.now());
-    this.lastDate = undefined;
+    this.#set(at + 500 - Date.now());
+    this.#lastDate = undefined;
   }
 
-  private set(skew: number): void {
-    const by = skew - this.skew;
-    this.skew = skew;
+  #set(skew: number): void {
+    const by = skew - this.#skew;
+    this.#skew = skew;
     this.moved(by);
   }
 }

@@ -17,16 +17,16 @@ export type Marked = InternalAxiosRequestConfig & { [PUT]?: string; [PUT_AT]?: s
  */
 export class Credentials {
   /** The header value for the last tokens seen: built once per token, not once per call. */
-  private lastTokens: Tokens = null;
+  #lastTokens: Tokens = null;
   value = '';
-  private readonly lower: string;
+  readonly #lower: string;
 
   constructor(
     private readonly header: string,
     private readonly scheme: string,
     private readonly bound: (tokens: AuthTokens) => boolean,
   ) {
-    this.lower = header.toLowerCase();
+    this.#lower = header.toLowerCase();
   }
 
   /**
@@ -36,12 +36,12 @@ export class Credentials {
    */
   put(config: Marked, tokens: Tokens, record: boolean): string | undefined {
     if (!tokens) return void this.take(config);
-    if (tokens !== this.lastTokens) {
-      this.lastTokens = tokens;
+    if (tokens !== this.#lastTokens) {
+      this.#lastTokens = tokens;
       const { accessToken } = tokens;
       this.value = this.bound(tokens) ? `DPoP ${accessToken}` : this.scheme ? `${this.scheme} ${accessToken}` : accessToken;
     }
-    const at = setHeader(config.headers, this.header, this.lower, this.value);
+    const at = setHeader(config.headers, this.header, this.#lower, this.value);
     if (record) {
       config[PUT] = this.value;
       config[PUT_AT] = at;

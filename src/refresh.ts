@@ -72,7 +72,7 @@ export class RefreshFlight {
    */
   invoking = false;
   /** Refreshes that timed out and have not answered yet: one may still bring the only live refresh token. */
-  private readonly late = new Set<Promise<Tokens>>();
+  readonly #late = new Set<Promise<Tokens>>();
 
   constructor(private readonly session: RefreshHost) {}
 
@@ -126,12 +126,12 @@ export class RefreshFlight {
         if (!current() || (timedOut && this.running)) return session.tokens ?? null;
         // A refresh token refused because a refresh that timed out already spent it: that one's
         // late answer may hold the rotated token, so it is awaited (up to refreshTimeout) first.
-        const earlier = [...this.late].filter((attempt) => attempt !== mine);
+        const earlier = [...this.#late].filter((attempt) => attempt !== mine);
         if (earlier.length && refused(cause)) {
           await settledWithin(earlier, refreshTimeout, session.timers);
           if (!current()) return session.tokens ?? null;
         }
-        const failure = await this.classify(cause, [previous?.accessToken, previous?.refreshToken, ...proofs]);
+        const failure = await this.#classify(cause, [previous?.accessToken, previous?.refreshToken, ...proofs]);
         if (!timedOut) throw failure;
         // Its calls were already told of the timeout; the app still learns how it ended.
         session.emit({ type: 'refresh-failed', code: failure.code, late: true });
@@ -158,8 +158,8 @@ export class RefreshFlight {
           controller.abort(failure);
           reject(failure);
           const attempt = mine!;
-          this.late.add(attempt);
-          const drop = () => this.late.delete(attempt);
+          this.#late.add(attempt);
+          const drop = () => this.#late.delete(attempt);
           attempt.then(drop, drop);
         });
         mine = run();
@@ -192,7 +192,7 @@ export class RefreshFlight {
   }
 
   /** What `refresh` threw, as the error its calls see; a refusal by the auth server also ends the session. */
-  private async classify(cause: unknown, secrets: Array<string | undefined>): Promise<AuthError> {
+  async #classify(cause: unknown, secrets: Array<string | undefined>): Promise<AuthError> {
     const code = oauthCode(cause);
     if (refused(cause)) {
       await this.session.end();

@@ -6,7 +6,7 @@ import { Credentials, type Marked } from './credentials';
 import { describeCall } from './describeCall';
 import { AuthError } from './errors';
 import { createOriginPolicy } from './origins';
-import { sendGuarded } from './redirects';
+import { sendGuarded } from './send';
 import type { Session } from './session';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */

@@ -34,30 +34,31 @@ export class Session {
   readonly timers = new WaitTimers();
   readonly sync: StorageSync;
   readonly flight: RefreshFlight;
-  private loading: Promise<Tokens> | undefined;
+  #loading: Promise<Tokens> | undefined;
   /** Milliseconds before expiry at which the current token counts as expiring. */
-  private leeway = 0;
+  #leeway = 0;
   /** The current expiry was counted from an `expiresIn` on the clock known then, so it moves when the clock is learned better. */
-  private relative = false;
+  #relative = false;
   /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
-  private serverDecides: string | undefined;
+  #serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
-  private ended = false;
+  #ended = false;
   /** Secrets the session has held lately, newest last: masked in every error and event. */
-  private readonly held: string[] = [];
+  readonly #held: string[] = [];
 
   /** The DPoP signer for the `dpop` key pair in use now, loaded on first use. */
   readonly signer: () => Promise<DPoP>;
 
   readonly clock = new ServerClock((by) => {
     const tokens = this.tokens;
-    if (this.relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
+    if (this.#relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
   });
 
   constructor(readonly options: ResolvedOptions) {
     this.sync = new StorageSync(options.storage, options.refreshTimeout, this.timers, () => this.tokens, (error) => this.redact(error));
     this.flight = new RefreshFlight(this);
-    this.signer = options.dpop ? dpopSigner(options.dpop) : () => Promise.reject(new AuthError('ERR_REFRESH_FAILED', 'DPoP tokens need the `dpop` option'));
+    // Asked for only where `dpop` is set: see `bound`.
+    this.signer = dpopSigner(options.dpop!);
   }
 
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
@@ -72,20 +73,20 @@ export class Session {
    */
   current(): Tokens | Promise<Tokens> {
     const { running, reason } = this.flight;
-    if (running) return reason === 'expiring' ? this.stillValid(running) : running;
+    if (running) return reason === 'expiring' ? this.#stillValid(running) : running;
     const tokens = this.tokens;
-    if (tokens === undefined) return this.load().then(() => this.current());
+    if (tokens === undefined) return this.#load().then(() => this.current());
     if (!tokens) {
       if (!this.options.refreshWithoutTokens) return null;
-      return this.ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
+      return this.#ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
     }
-    return this.expiring(tokens) ? this.stillValid(this.flight.start('expiring')) : tokens;
+    return this.#expiring(tokens) ? this.#stillValid(this.flight.start('expiring')) : tokens;
   }
 
   /** The tokens a call may carry without waiting or starting anything, or `undefined`. */
   peek(): AuthTokens | undefined {
     const tokens = this.tokens;
-    return tokens && !this.flight.running && !this.expiring(tokens) ? tokens : undefined;
+    return tokens && !this.flight.running && !this.#expiring(tokens) ? tokens : undefined;
   }
 
   /**
@@ -93,38 +94,38 @@ export class Session {
    * is still the current token. A token that has already changed is simply the answer (a late 401).
    */
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
-    if (this.tokens === undefined) await this.load();
+    if (this.tokens === undefined) await this.#load();
     if (this.flight.running) return this.flight.running;
     // A signed-out session, by the app or in another tab, does not refresh: only a session that
     // fetches tokens without any (`refreshWithoutTokens`) may.
-    if (this.ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
+    if (this.#ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
     if (this.tokens?.accessToken !== sent) return this.tokens!;
     return this.flight.start('unauthorized', error);
   }
 
   async refresh(): Promise<AuthTokens> {
-    if (!this.flight.running && this.tokens === undefined) await this.load();
+    if (!this.flight.running && this.tokens === undefined) await this.#load();
     const tokens = await (this.flight.running ?? this.flight.start('manual'));
     if (!tokens) throw new AuthError('ERR_REFRESH_FAILED', 'The session was cleared while refreshing');
     return tokens;
   }
 
   async get(): Promise<Tokens> {
-    const tokens = this.tokens === undefined ? await this.load() : this.tokens;
+    const tokens = this.tokens === undefined ? await this.#load() : this.tokens;
     return tokens && { ...tokens };
   }
 
   /** Replaces the tokens: the app's sign-in (`byApp`), or a step-up's answer, which other step-ups may build on. */
   async set(tokens: AuthTokens, byApp = true): Promise<void> {
     const normalized = normalizeTokens(tokens, null, this.now());
-    this.replace(normalized, tokens);
+    this.#replace(normalized, tokens);
     if (byApp) this.generation++;
-    this.ended = false;
+    this.#ended = false;
     await this.sync.write(normalized);
   }
 
   async clear(): Promise<void> {
-    this.replace(null);
+    this.#replace(null);
     this.generation++;
     this.timers.release();
     await this.sync.write(null);
@@ -152,7 +153,7 @@ export class Session {
    */
   redact<T>(error: T, secrets?: Tokens | Array<string | undefined>): T {
     const given = Array.isArray(secrets) ? secrets : [secrets?.accessToken, secrets?.refreshToken];
-    return redact(error, [...given, ...this.held]);
+    return redact(error, [...given, ...this.#held]);
   }
 
   /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
@@ -175,9 +176,9 @@ export class Session {
     const issuedAt = claimMs(jwtClaims(String((result as AuthTokens | null)?.accessToken))?.iat);
     if (issuedAt) this.clock.issued(issuedAt);
     const tokens = normalizeTokens(result, previous, this.now());
-    this.replace(tokens, result as AuthTokens);
-    this.ended = false; // a manual refresh after the end of a session starts a new one
-    this.guardFresh(tokens);
+    this.#replace(tokens, result as AuthTokens);
+    this.#ended = false; // a manual refresh after the end of a session starts a new one
+    this.#guardFresh(tokens);
     await this.sync.write(tokens);
     this.emit({ type: 'refresh-end', ...(tokens.expiresAt !== undefined && { expiresAt: tokens.expiresAt }) });
     notify(this.options.onRefreshed, tokens);
@@ -186,8 +187,8 @@ export class Session {
 
   /** The auth server refused the refresh: the session is over. */
   async end(): Promise<void> {
-    this.ended = true;
-    this.replace(null);
+    this.#ended = true;
+    this.#replace(null);
     this.generation++;
     // The session is over either way; a storage that cannot forget it must not hide that.
     await this.sync.write(null).catch(() => {});
@@ -196,24 +197,25 @@ export class Session {
   /** A refresh failed (its calls reject with `failure`). */
   failed(failure: AuthError): void {
     // Do not act on this token's expiry again: a later 401 may retry, nothing hammers the auth server.
-    if (this.tokens) this.serverDecides = this.tokens.accessToken;
+    if (this.tokens) this.#serverDecides = this.tokens.accessToken;
     this.emit({ type: 'refresh-failed', code: failure.code });
     this.notifyFailure(failure);
   }
 
   /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
   adopt(stored: unknown): boolean {
-    const tokens = this.parse(stored);
+    const tokens = this.#parse(stored);
     if (tokens === undefined) return false;
-    this.replace(tokens);
+    this.#replace(tokens);
     this.generation++;
     this.emit({ type: 'tokens-adopted' });
-    this.ended = !tokens;
-    if (tokens) this.guardFresh(tokens);
+    this.#ended = !tokens;
+    if (tokens) this.#guardFresh(tokens);
     return true;
   }
 
-  private endedError(): AuthError {
+  /** What a call gets once the session is over (refused by the auth server, or signed out), until the next sign-in. */
+  endedError(): AuthError {
     return new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
   }
 
@@ -223,39 +225,39 @@ export class Session {
   }
 
   /** Whether a call with `tokens` should wait for a refresh first: within the leeway, unless the server decides for them. */
-  private expiring(tokens: AuthTokens): boolean {
-    return tokens.accessToken !== this.serverDecides && this.expiresWithin(tokens, this.leeway);
+  #expiring(tokens: AuthTokens): boolean {
+    return tokens.accessToken !== this.#serverDecides && this.#expiresWithin(tokens, this.#leeway);
   }
 
   /** Tokens without a known expiry never expire by the clock; only a 401 tells. */
-  private expiresWithin(tokens: AuthTokens, ms: number): boolean {
+  #expiresWithin(tokens: AuthTokens, ms: number): boolean {
     return (tokens.expiresAt ?? Infinity) - ms <= this.now();
   }
 
   /** A token just issued that already looks expiring means a clock we cannot correct: stop acting on it. */
-  private guardFresh(tokens: AuthTokens): void {
-    if (this.expiresWithin(tokens, this.leeway)) this.serverDecides = tokens.accessToken;
+  #guardFresh(tokens: AuthTokens): void {
+    if (this.#expiresWithin(tokens, this.#leeway)) this.#serverDecides = tokens.accessToken;
   }
 
-  private replace(tokens: Tokens, received?: AuthTokens): void {
-    this.relative = received?.expiresIn !== undefined;
+  #replace(tokens: Tokens, received?: AuthTokens): void {
+    this.#relative = received?.expiresIn !== undefined;
     this.epoch++;
     this.tokens = tokens;
-    this.serverDecides = undefined;
-    this.leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
-    if (tokens) this.remember(tokens.accessToken, tokens.refreshToken);
+    this.#serverDecides = undefined;
+    this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.#lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
+    if (tokens) this.#remember(tokens.accessToken, tokens.refreshToken);
   }
 
-  private remember(...secrets: Array<string | undefined>): void {
+  #remember(...secrets: Array<string | undefined>): void {
     for (const secret of secrets) {
-      if (!secret || this.held.includes(secret)) continue;
-      this.held.push(secret);
-      if (this.held.length > REMEMBERED) this.held.shift();
+      if (!secret || this.#held.includes(secret)) continue;
+      this.#held.push(secret);
+      if (this.#held.length > REMEMBERED) this.#held.shift();
     }
   }
 
   /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
-  private lifetime(tokens: AuthTokens, received?: AuthTokens): number {
+  #lifetime(tokens: AuthTokens, received?: AuthTokens): number {
     if (received?.expiresIn !== undefined) return received.expiresIn * 1000;
     const claims = jwtClaims(tokens.accessToken);
     const issued = claimMs(claims?.iat);
@@ -264,16 +266,16 @@ export class Session {
   }
 
   /** A refresh for an expiring token that fails is not fatal while the token still works. */
-  private stillValid(pending: Promise<Tokens>): Promise<Tokens> {
+  #stillValid(pending: Promise<Tokens>): Promise<Tokens> {
     return pending.catch((error: unknown) => {
       const tokens = this.tokens;
-      if (tokens && !this.expiresWithin(tokens, 0)) return tokens;
+      if (tokens && !this.#expiresWithin(tokens, 0)) return tokens;
       throw error;
     });
   }
 
   /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
-  private parse(stored: unknown): Tokens | undefined {
+  #parse(stored: unknown): Tokens | undefined {
     try {
       return stored ? normalizeTokens(stored, null, this.now()) : null;
     } catch {
@@ -282,18 +284,18 @@ export class Session {
     }
   }
 
-  private load(): Promise<Tokens> {
-    this.loading ??= this.sync.read().then(
+  #load(): Promise<Tokens> {
+    this.#loading ??= this.sync.read().then(
       (stored) => {
-        if (this.tokens === undefined) this.replace(this.parse(stored) ?? null);
+        if (this.tokens === undefined) this.#replace(this.#parse(stored) ?? null);
         return this.tokens!;
       },
       (error: unknown) => {
-        this.loading = undefined; // let the next call try storage again
+        this.#loading = undefined; // let the next call try storage again
         throw error;
       },
     );
-    return this.loading;
+    return this.#loading;
   }
 }
 

@@ -9,9 +9,9 @@ import type { WaitTimers } from './waitTimers';
  */
 export class StorageSync {
   /** Writes started, and the last one known to have landed, in order. */
-  private writes = 0;
-  private written = 0;
-  private unsubscribe: (() => void) | undefined;
+  #writes = 0;
+  #written = 0;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly storage: TokenStorage,
@@ -23,7 +23,7 @@ export class StorageSync {
   ) {}
 
   read(): Promise<AuthTokens | null> {
-    return this.bounded(() => this.storage.get());
+    return this.#bounded(() => this.storage.get());
   }
 
   /**
@@ -32,12 +32,12 @@ export class StorageSync {
    * so storage never goes back to tokens (a spent refresh token) the session has left behind.
    */
   async write(tokens: Tokens): Promise<void> {
-    const seq = ++this.writes;
+    const seq = ++this.#writes;
     const landed = () => {
-      if (seq < this.written) void this.write(this.held() ?? null).catch(() => {});
-      else this.written = seq;
+      if (seq < this.#written) void this.write(this.held() ?? null).catch(() => {});
+      else this.#written = seq;
     };
-    await this.bounded(() => {
+    await this.#bounded(() => {
       const pending = Promise.resolve().then(() => (tokens ? this.storage.set(tokens) : this.storage.clear()));
       pending.then(landed, () => {});
       return pending;
@@ -46,16 +46,16 @@ export class StorageSync {
 
   /** Hears what other tabs or processes store, for storage that can tell. */
   listen(stored: (tokens: AuthTokens | null) => void): void {
-    this.unsubscribe ??= this.storage.subscribe?.(stored);
+    this.#unsubscribe ??= this.storage.subscribe?.(stored);
   }
 
   unlisten(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
   }
 
   /** Runs a storage operation, bounded by `timeout`: a storage that never answers must not hold calls forever. */
-  private async bounded<T>(operation: () => T | Promise<T>): Promise<T> {
+  async #bounded<T>(operation: () => T | Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       return await Promise.race([

@@ -6,24 +6,24 @@ type Timer = ReturnType<typeof setTimeout>;
  * waits on them that the app still cares about, so they must not hold the process open.
  */
 export class WaitTimers {
-  private readonly live = new Set<Timer>();
+  readonly #live = new Set<Timer>();
 
   start(ms: number, fire: () => void): Timer {
     const timer = setTimeout(() => {
-      this.live.delete(timer);
+      this.#live.delete(timer);
       fire();
     }, ms);
-    this.live.add(timer);
+    this.#live.add(timer);
     return timer;
   }
 
   stop(timer: Timer | undefined): void {
     clearTimeout(timer);
-    this.live.delete(timer!);
+    this.#live.delete(timer!);
   }
 
   /** The session ended: the timers still run (their waits settle), without keeping Node alive. */
   release(): void {
-    for (const timer of this.live) (timer as { unref?: () => void }).unref?.();
+    for (const timer of this.#live) (timer as { unref?: () => void }).unref?.();
   }
 }

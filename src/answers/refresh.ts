@@ -1,4 +1,4 @@
-import { isOneShot } from '../redirects';
+import { isOneShot } from '../hops';
 import { shouldRefresh } from '../refusal';
 import type { Answer } from './answer';
 

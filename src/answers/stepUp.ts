@@ -2,7 +2,7 @@ import type { AxiosError } from 'axios';
 import { stepUpChallenge, type AuthChallenge } from '../challenge';
 import { AuthError } from '../errors';
 import type { ChallengeHandler } from '../options';
-import { isOneShot } from '../redirects';
+import { isOneShot } from '../hops';
 import { withParsedData } from '../refusal';
 import type { Session } from '../session';
 import type { AuthTokens } from '../tokens';
