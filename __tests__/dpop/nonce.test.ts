@@ -42,6 +42,20 @@ describe('DPoP nonces', () => {
     expect(dpop.nonceFor('https://api.example.com/')).toBe('n-1');
   });
 
+  test('nonces are kept for a bounded number of origins: the one heard from longest ago is forgotten first', async () => {
+    const dpop = createDPoP(await generateDPoPKeyPair());
+    dpop.remember('https://first.example.com', 'n-first');
+    dpop.remember('https://kept.example.com', 'n-kept');
+    for (let i = 0; i < 10_000; i++) dpop.remember(`https://host-${i}.example.com`, `n-${i}`);
+    dpop.remember('https://kept.example.com', 'n-kept-2');
+    dpop.remember('https://one-more.example.com', 'n-more');
+
+    expect(dpop.nonceFor('https://first.example.com')).toBeUndefined();
+    expect(dpop.nonceFor('https://kept.example.com')).toBe('n-kept-2');
+    expect(dpop.nonceFor('https://host-9999.example.com')).toBe('n-9999');
+    expect(dpop.nonceFor('https://host-0.example.com')).toBeUndefined();
+  });
+
   test('two DPoP objects never share nonces, even with one key pair', async () => {
     const keyPair = await generateDPoPKeyPair();
     const [first, second] = [createDPoP(keyPair), createDPoP(keyPair)];

@@ -46,6 +46,9 @@ export interface DPoP {
   thumbprint(): Promise<string>;
 }
 
+/** Origins whose nonces are remembered: a client that talks to more forgets the one it heard from longest ago. */
+const NONCE_ORIGINS = 256;
+
 /**
  * Makes a DPoP signer for `keyPair`: any WebCrypto `CryptoKeyPair` whose algorithm a proof can
  * use, including pairs made by oauth4webapi, openid-client or oidc-client-ts. Keep one per
@@ -70,7 +73,12 @@ export function createDPoP(keyPair: CryptoKeyPair): DPoP {
 
   const remember: DPoP['remember'] = (url, nonce) => {
     const valid = validNonce(nonce);
-    if (valid) nonces.set(targetUrl(url).origin, valid);
+    if (!valid) return;
+    const { origin } = targetUrl(url);
+    // Newest last; an origin that gives a new nonce moves up, the oldest goes past the limit.
+    nonces.delete(origin);
+    nonces.set(origin, valid);
+    if (nonces.size > NONCE_ORIGINS) nonces.delete(nonces.keys().next().value!);
   };
 
   return {
