@@ -5,8 +5,9 @@
 // Each budget is about 5% (main entry) or 10% (subpaths) above its measurement, so that growth is
 // a decision, not a drift. The main entry's first targets (5,000 B and 6,000 B) were set before
 // the hardening of issue 10; docs/benchmarks.md says what the bytes since then pay for.
-// `/dpop` is loaded by the main entry only when the `dpop` option is set, so it is not counted there.
-const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop'] };
+// `/dpop` is loaded by the main entry only when the `dpop` option is set, and `/step-up` at the
+// first step-up challenge, so neither is counted there.
+const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up'] };
 
 module.exports = [
   { name: '{ createAuthInterceptor }', path: 'dist/index.browser.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },

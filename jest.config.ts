@@ -11,8 +11,11 @@ const config: Config = {
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   restoreMocks: true,
-  // The core loads its DPoP signer by the package's own name; tests use the source.
-  moduleNameMapper: { '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts' },
+  // The core loads its DPoP signer and step-up runs by the package's own name; tests use the source.
+  moduleNameMapper: {
+    '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts',
+    '^axios-auth-interceptor/step-up$': '<rootDir>/src/stepUp/index.ts',
+  },
 };
 
 export default config;

@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from 'tsup';
 
-// The main entry loads the DPoP signer by the package's own name, only when `dpop` is set.
-const external = ['axios', 'axios-auth-interceptor/dpop'];
+// The main entry loads the DPoP signer (when `dpop` is set) and the step-up runs (at the first
+// step-up challenge) by the package's own name, so neither is in it.
+const external = ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up'];
 
 /**
  * Browser builds swap Node-only modules for their `.browser.ts` stand-ins (hop-by-hop redirect
@@ -16,7 +17,7 @@ const browserModules: NonNullable<Options['esbuildPlugins']>[number] = {
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts', 'step-up': 'src/stepUp/index.ts' },
     format: ['esm', 'cjs'],
     // Each entry self-contained: the main one must not pull in a chunk shared with ./redis or ./oauth.
     splitting: false,
@@ -40,7 +41,7 @@ export default defineConfig([
   },
   {
     // One minified ES module a page loads by URL; axios comes from the page's import map.
-    entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts' },
+    entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts', 'browser-step-up': 'src/stepUp/index.ts' },
     format: ['esm'],
     // Each file whole: a page loads them by URL, with no chunk between them.
     splitting: false,

@@ -32,7 +32,7 @@ export interface Guard {
  * else let the refusal through. Whatever happens, the credentials are taken back and the error
  * that leaves holds no secret.
  */
-export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, origin: string | undefined, mayReceive: (href: string) => boolean): Promise<AxiosResponse> {
+export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, origin: string | undefined, mayReceive: (href: string) => boolean, byName: boolean): Promise<AxiosResponse> {
   const { session, credentials } = guard;
   const call = new OneCall(guard, config);
   let putAt: string | undefined;
@@ -49,7 +49,7 @@ export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, 
       const { signer } = call;
       const secret = signer ? guard.secretHeaders.withProof : guard.secretHeaders.alone;
       try {
-        const response = await sendGuarded(send, config, secret, mayReceive, signer && ((hop, href) => call.resign(hop, href)));
+        const response = await sendGuarded(send, config, secret, mayReceive, signer && ((hop, href) => call.resign(hop, href)), byName);
         if (!isForeign(response, origin, mayReceive)) call.observe(response);
         return response;
       } catch (error) {

@@ -82,7 +82,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
       if (session.flight.invoking) {
         throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
       }
-      return runCall(shared, send, config, destination.origin, receiverFor(destination.home));
+      return runCall(shared, send, config, destination.origin, receiverFor(destination.home), typeof original !== 'function');
     };
 
   /**

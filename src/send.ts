@@ -32,9 +32,11 @@ type BeforeRedirect = NonNullable<InternalAxiosRequestConfig['beforeRedirect']> 
  *   URL, and no `jti` is sent twice), which no synchronous hook could sign.
  * - In a page the browser follows redirects itself and asks no one first (see the README for
  *   what that allows): the browser build has `send.browser.ts` in this module's place.
+ * `byName`: axios chose the adapter by name; an app's own adapter function is never taken for
+ * axios's fetch or http adapter, whatever it is called.
  * Only the hook stays on the config (a re-sent config has it replaced, not nested).
  */
-export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean, resign?: Resign): Promise<AxiosResponse> {
+export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConfig, names: readonly string[], mayReceive: (href: string) => boolean, resign?: Resign, byName = false): Promise<AxiosResponse> {
   const hook = config.beforeRedirect as BeforeRedirect | undefined;
   const own = hook && OURS in hook ? hook[OURS] : hook;
   if ((config as Detoured)[DETOURED]) (config as Detoured)[DETOURED] = false;
@@ -49,7 +51,7 @@ export function sendGuarded(send: AxiosAdapter, config: InternalAxiosRequestConf
   guarded[OURS] = own;
   config.beforeRedirect = guarded;
   const hops = { names, mayReceive, resign };
-  const manual = manualFor(send, config, !!resign);
+  const manual = byName ? manualFor(send, config, !!resign) : undefined;
   return manual ? followRedirects(send, config, hops, manual) : send(config);
 }
 

@@ -133,6 +133,7 @@ export class Session {
 
   /** Follows the tokens other tabs or processes store, for storage that can tell. */
   listen(): void {
+    this.timers.resume();
     this.sync.listen((stored) => {
       const had = this.tokens;
       if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
@@ -158,7 +159,10 @@ export class Session {
 
   /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
   emit(event: AuthEvent | (() => AuthEvent)): void {
-    if (this.options.onEvent) notify(this.options.onEvent, this.redact(typeof event === 'function' ? event() : event));
+    // An event's URL and origin went through the URL parser, which lower-cases a host: a token
+    // used as a host label is masked in that spelling too.
+    const secrets = this.#held.flatMap((secret) => [secret, secret.toLowerCase()]);
+    if (this.options.onEvent) notify(this.options.onEvent, redact(typeof event === 'function' ? event() : event, secrets));
   }
 
   notifyFailure(error: AuthError): void {
@@ -243,6 +247,7 @@ export class Session {
     this.#relative = received?.expiresIn !== undefined;
     this.epoch++;
     this.tokens = tokens;
+    if (tokens) this.timers.resume();
     this.#serverDecides = undefined;
     this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.#lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
     if (tokens) this.#remember(tokens.accessToken, tokens.refreshToken);

@@ -7,6 +7,8 @@ type Timer = ReturnType<typeof setTimeout>;
  */
 export class WaitTimers {
   readonly #live = new Set<Timer>();
+  /** Released and not resumed since: timers started now (a refresh begun in the same tick) are let go too. */
+  #idle = false;
 
   start(ms: number, fire: () => void): Timer {
     const timer = setTimeout(() => {
@@ -14,6 +16,7 @@ export class WaitTimers {
       fire();
     }, ms);
     this.#live.add(timer);
+    if (this.#idle) unref(timer);
     return timer;
   }
 
@@ -24,6 +27,14 @@ export class WaitTimers {
 
   /** The session ended: the timers still run (their waits settle), without keeping Node alive. */
   release(): void {
-    for (const timer of this.#live) (timer as { unref?: () => void }).unref?.();
+    this.#idle = true;
+    this.#live.forEach(unref);
+  }
+
+  /** Signed in or attached again: new waits keep the process alive as usual. */
+  resume(): void {
+    this.#idle = false;
   }
 }
+
+const unref = (timer: Timer) => (timer as { unref?: () => void }).unref?.();
