@@ -50,7 +50,15 @@ describe('nothing of the session keeps a Node process alive once it is signed ou
     expect(await exitsOnItsOwn(hangingRefresh, `await auth.setTokens({ accessToken: 'at-1' }); auth.refresh().catch(() => {}); ${tick} auth.eject();`)).toBe(true);
   });
 
+  test('a refresh started in the same tick as clearTokens()', async () => {
+    expect(await exitsOnItsOwn(hangingRefresh, `await auth.setTokens({ accessToken: 'at-1' }); auth.refresh().catch(() => {}); await auth.clearTokens();`)).toBe(true);
+  });
+
   test('a storage write that never settles, then eject()', async () => {
     expect(await exitsOnItsOwn(hangingStorage, `auth.setTokens({ accessToken: 'at-1' }).catch(() => {}); ${tick} auth.eject();`)).toBe(true);
+  });
+
+  test('a storage write that never settles, then clearTokens() whose clear never settles either', async () => {
+    expect(await exitsOnItsOwn(hangingStorage, `auth.setTokens({ accessToken: 'at-1' }).catch(() => {}); ${tick} auth.clearTokens().catch(() => {});`)).toBe(true);
   });
 });
