@@ -88,3 +88,14 @@ describe('a DPoP proof signed by a hand-written refresh does not leak through it
     expect(leaks(api.events, proofs)).toEqual([]);
   });
 });
+
+test('token-withheld: a mixed-case token used as a host label is masked also as the URL parser lower-cases it', async () => {
+  const token = 'Zk3QmX9pLr2VbT7w';
+  const { api, events } = await signedIn();
+  await api.auth.setTokens({ accessToken: token });
+  api.mock.onGet(`https://${token}.example.net/x`).reply(200, {});
+  await settle(api.instance.get(`https://${token}.example.net/x`));
+
+  expect(events.find((event) => event.type === 'token-withheld')).toMatchObject({ reason: 'origin' });
+  expect(leaks(events, [token.toLowerCase()])).toEqual([]);
+});
