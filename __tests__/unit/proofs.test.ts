@@ -1,6 +1,7 @@
 import { type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { createHash } from 'node:crypto';
 import { jwkThumbprint, generateDPoPKeyPair } from '../../src/dpop';
+import { settle } from '../helpers/deferred';
 import { dpopApi, type Reply } from '../helpers/dpopApi';
 import { jose } from '../dpop/jose';
 
@@ -103,5 +104,41 @@ describe('DPoP keys that change with the sign-in', () => {
     await api.instance.get('/b');
     expect(source.mock.calls.length).toBeGreaterThanOrEqual(2);
     expect(await jwkThumbprint(api.seen[1]!.header!.jwk as JsonWebKey)).toBe(await thumbprintOf(keys));
+  });
+});
+
+describe('a hostile server or a careless app cannot make a send go out without its proof', () => {
+  test('a server asking for a new nonce on every send gets one replay carrying its nonce, then the refusal', async () => {
+    const api = await dpopApi();
+    let n = 0;
+    api.answer = () => [401, '', { 'WWW-Authenticate': 'DPoP error="use_dpop_nonce"', 'DPoP-Nonce': `nonce-${++n}` }];
+    const outcome = await settle(api.instance.get('/a'));
+
+    expect(outcome).toMatchObject({ ok: false, error: { response: { status: 401 } } });
+    expect(api.seen.map((call) => call.claims!.nonce)).toEqual([undefined, 'nonce-1']);
+    expect(api.refresh).not.toHaveBeenCalled();
+  });
+
+  test.each([
+    ['throws', () => {
+      throw new Error('no key here');
+    }],
+    ['rejects', () => Promise.reject(new Error('no key here'))],
+    ['returns something that is not a key pair', () => ({ publicKey: 'x' })],
+    ['returns nothing', () => undefined],
+  ])('a dpop function that %s fails the call, and nothing is sent', async (_what, source) => {
+    const api = await dpopApi({ dpop: source as never });
+    const outcome = await settle(api.instance.get('/a'));
+    expect(outcome.ok).toBe(false);
+    expect(api.seen).toEqual([]);
+  });
+
+  test('a response config sent again gets a fresh proof, never the first send\'s', async () => {
+    const api = await dpopApi();
+    const { config } = await api.instance.get('/a');
+    await api.instance.request(config);
+    expect(api.seen).toHaveLength(2);
+    expect(api.seen[1]!.proof).not.toBe(api.seen[0]!.proof);
+    expect(api.seen[1]!.claims!.jti).not.toBe(api.seen[0]!.claims!.jti);
   });
 });

@@ -72,3 +72,30 @@ describe('on a Bearer session, a challenge meant for another scheme', () => {
     expect(api.refresh).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('answers that cannot loop', () => {
+  test('a step-up that returns the same token replays once, then lets the refusal through', async () => {
+    const onChallenge = jest.fn(async () => ({ accessToken: 'at-1' }));
+    const api = mockApi({ onChallenge });
+    await api.auth.setTokens({ accessToken: 'at-1' });
+    api.handler = (config) => (api.sent.push({ url: config.url, auth: config.headers?.Authorization }), [403, {}, { 'WWW-Authenticate': 'Bearer error="insufficient_scope", scope="x"' }]);
+
+    await expect(api.instance.get('/a')).rejects.toMatchObject({ response: { status: 403 }, requiredScope: 'x' });
+    expect(onChallenge).toHaveBeenCalledTimes(1);
+    expect(api.sent).toHaveLength(2);
+  });
+
+  test('a 401 with a megabyte of WWW-Authenticate is parsed in passing: one refresh, one replay', async () => {
+    const api = mockApi();
+    await api.auth.setTokens({ accessToken: 'at-1' });
+    api.valid = 'revoked';
+    const huge = 'Bearer error="invalid_token", ' + 'a=b, '.repeat(200_000) + 'Bearer, '.repeat(50_000);
+    const handler = api.handler;
+    api.handler = (config) => {
+      const [status, body] = handler(config);
+      return status === 401 ? [401, body, { 'WWW-Authenticate': huge }] : [status, body];
+    };
+    await expect(api.instance.get('/a')).resolves.toMatchObject({ status: 200 });
+    expect(api.refresh).toHaveBeenCalledTimes(1);
+  });
+});
