@@ -1,4 +1,5 @@
-import type { AuthEvent } from '../../src';
+import axios, { AxiosError, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
+import { createAuthInterceptor, type AuthEvent } from '../../src';
 import { settle } from '../helpers/deferred';
 import { fakeClock, jwt } from '../helpers/fakes';
 import { mockApi } from '../helpers/mockApi';
@@ -97,5 +98,39 @@ describe('answers that cannot loop', () => {
     };
     await expect(api.instance.get('/a')).resolves.toMatchObject({ status: 200 });
     expect(api.refresh).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("an app's own adapter without a name", () => {
+  /** A stand-in for an app's adapter assigned to `defaults.adapter` as an arrow function: its name is ''. */
+  function anonymousAdapterApi(reply: (config: InternalAxiosRequestConfig) => Promise<AxiosResponse>) {
+    const instance = axios.create({ baseURL: 'https://api.test' });
+    const refresh = jest.fn(async () => ({ accessToken: 'at-2' }));
+    const auth = createAuthInterceptor(instance, { refresh });
+    instance.defaults.adapter = reply;
+    expect(instance.defaults.adapter.name).toBe('');
+    return { instance, auth, refresh };
+  }
+
+  test('is not taken for the fetch adapter: it is handed the fetchOptions the call set, not redirect: manual', async () => {
+    let seen: unknown;
+    const { instance, auth } = anonymousAdapterApi(async (config) => {
+      seen = config.fetchOptions;
+      return { data: '', status: 200, statusText: 'OK', headers: {}, config };
+    });
+    await auth.setTokens({ accessToken: 'at-1' });
+    await instance.get('/a');
+    expect(seen).toBeUndefined();
+  });
+
+  test('a frozen 401 it throws starts the refresh and the call is replayed, not a TypeError', async () => {
+    const { instance, auth, refresh } = anonymousAdapterApi(async (config) => {
+      if (config.headers.Authorization === 'Bearer at-2') return { data: 'ok', status: 200, statusText: 'OK', headers: {}, config };
+      const response = { data: {}, status: 401, statusText: '', headers: { 'www-authenticate': 'Bearer error="invalid_token"' }, config };
+      throw Object.freeze(new AxiosError('Request failed with status code 401', 'ERR_BAD_REQUEST', config, {}, response));
+    });
+    await auth.setTokens({ accessToken: 'at-1' });
+    await expect(instance.get('/a')).resolves.toMatchObject({ data: 'ok' });
+    expect(refresh).toHaveBeenCalledTimes(1);
   });
 });
