@@ -17,7 +17,8 @@ export interface Recorder {
 /**
  * A loopback server that records every request. `/hop/<status>?to=<url>` answers that redirect
  * status; `/unauthorized` an RFC 6750 401 whose `Date` is two hours ahead; `/guarded` an RFC 6750
- * 401 to a request without `Authorization` or `X-Api-Token`; anything else 200 with what it received.
+ * 401 to a request without `Authorization` or `X-Api-Token`; `/nonce/<value>` 200 with that `DPoP-Nonce`;
+ * anything else 200 with what it received.
  */
 export async function startRecorder(): Promise<Recorder> {
   const seen: Seen[] = [];
@@ -33,7 +34,8 @@ export async function startRecorder(): Promise<Recorder> {
       const refused = { 'www-authenticate': 'Bearer error="invalid_token"', 'content-type': 'application/json' };
       if (url.pathname === '/unauthorized') return res.writeHead(401, { ...refused, date: new Date(Date.now() + 2 * 3_600_000).toUTCString() }).end('{}');
       if (url.pathname === '/guarded' && !req.headers.authorization && !req.headers['x-api-token']) return res.writeHead(401, refused).end('{}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(entry));
+      const nonce = /^\/nonce\/([\w.~-]+)$/.exec(url.pathname)?.[1];
+      res.writeHead(200, { 'content-type': 'application/json', ...(nonce && { 'dpop-nonce': nonce }) }).end(JSON.stringify(entry));
     });
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
