@@ -18,6 +18,21 @@ type Routed = Marked & { cache?: unknown; id?: unknown };
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
 
 /**
+ * Whether an adapter is axios's own: chosen by name, or the very function axios gives for a name.
+ * Only those have their redirects handed back and followed hop by hop; an app's own function
+ * (a stub, a cache) is sent as it is, whatever it is called.
+ */
+const byName = (adapter: unknown) =>
+  typeof adapter !== 'function' ||
+  ['fetch', 'http'].some((name) => {
+    try {
+      return getAdapter(name) === adapter;
+    } catch {
+      return false; // an adapter this axios or runtime does not have
+    }
+  });
+
+/**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
  * through a wrapper around the adapter that really sends it, where the call's life (`runCall`)
  * happens. The token is taken back off the config once the call is done (by the call, or by a
@@ -63,7 +78,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   };
 
   /** The wrapper around the adapter that really sends. */
-  const authenticate = (send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter']): AxiosAdapter =>
+  const authenticate = (send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter'], own = byName(original)): AxiosAdapter =>
     async function (config: Routed) {
       // The config leaves with the adapter it came with: a copy of it sent again (through
       // another instance, after eject(), with skipAuth) never reaches this wrapper unrouted.
@@ -82,7 +97,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
       if (session.flight.invoking) {
         throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
       }
-      return runCall(shared, send, config, destination.origin, receiverFor(destination.home), typeof original !== 'function');
+      return runCall(shared, send, config, destination.origin, receiverFor(destination.home), own);
     };
 
   /**
@@ -96,13 +111,14 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
     if (!tokens) return adapter;
     const home = where(config).home;
     const bound = session.bound(tokens);
+    const own = byName(adapter);
     const guarded: Wrapper = async (sent: Marked) => {
       try {
         if (bound) {
           const signer = await session.signer();
           credentials.prove(sent, await signer.proof(sent.method ?? 'get', axios.getUri(sent), { accessToken: tokens.accessToken, now: session.now() }));
         }
-        return await sendGuarded(adapter, sent, bound ? secretHeaders.withProof : secretHeaders.alone, (href) => policy.allows(href, home));
+        return await sendGuarded(adapter, sent, bound ? secretHeaders.withProof : secretHeaders.alone, (href) => policy.allows(href, home), undefined, own);
       } finally {
         if (!takenLater()) credentials.take(sent);
       }
