@@ -4,6 +4,7 @@ import type { RefreshContext } from '../options';
 import { redact } from '../redact';
 import type { AuthTokens } from '../tokens';
 import { clientCredentials, formEncode } from './clientAuthentication';
+import { endpointRequest } from './endpointRequest';
 import { OAuthError } from './errors';
 import type { ResolvedGrantOptions } from './options';
 
@@ -38,7 +39,7 @@ export async function tokenRequest(
     if (dpop) proofs.push((headers.DPoP = await dpop.proof('POST', endpoint)));
     let response: AxiosResponse;
     try {
-      response = await options.http.request({ method: 'POST', url: endpoint, data: body.toString(), headers, signal: context.signal });
+      response = await endpointRequest(options.http, { method: 'POST', url: endpoint, data: body.toString(), headers }, context.signal);
     } catch (error) {
       const answer = isAxiosError(error) ? error.response : undefined;
       if (dpop && answer) {
