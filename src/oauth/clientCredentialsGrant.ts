@@ -26,7 +26,7 @@ export function clientCredentialsGrant(options: GrantOptions): GrantFunction {
   }
   const endpoint = tokenEndpointOf(resolved);
   const grant: GrantFunction = async (_tokens, context) => {
-    const { refreshToken, ...tokens } = await tokenRequest(await endpoint(context), [['grant_type', 'client_credentials']], resolved, context);
+    const { refreshToken, ...tokens } = await tokenRequest(endpoint, [['grant_type', 'client_credentials']], resolved, context);
     return tokens;
   };
   grant.refreshWithoutTokens = true;

@@ -49,11 +49,14 @@ export async function discoverTokenEndpoint(issuer: string, options: ResolvedGra
   throw new AuthError('ERR_REFRESH_FAILED', `No authorization server metadata found for ${issuer} (${failures.join('; ')})`);
 }
 
+/** Where a grant's token requests go: the configured endpoint, or the issuer's discovered one. */
+export type TokenEndpoint = (context: Pick<RefreshContext, 'signal'>) => Promise<string>;
+
 /**
  * The token endpoint of one grant: the configured one, or the issuer's, discovered on first
  * use and kept. A discovery that failed is forgotten, so the next refresh asks again.
  */
-export function tokenEndpointOf(options: ResolvedGrantOptions): (context: Pick<RefreshContext, 'signal'>) => Promise<string> {
+export function tokenEndpointOf(options: ResolvedGrantOptions): TokenEndpoint {
   const { issuer, tokenEndpoint } = options;
   if (tokenEndpoint !== undefined) return async () => tokenEndpoint;
   let discovered: Promise<string> | undefined;
