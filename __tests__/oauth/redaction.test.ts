@@ -4,7 +4,7 @@ import { createDPoP, generateDPoPKeyPair } from '../../src/dpop';
 import { clientCredentialsGrant, refreshTokenGrant, type ClientAuthentication, type OAuthError } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
 import { leaks } from '../helpers/leaks';
-import { context, json, previous, serve, type Answer, type Loopback, type Received } from './servers';
+import { context, json, previous, redirect, serve, type Answer, type Loopback, type Received } from './servers';
 
 const clientId = 'web app';
 const clientSecret = 'the secret: +/!~ 0123456789';
@@ -80,4 +80,13 @@ test('what the session reports and rejects with holds no client secret the serve
 
   expect(failures).toHaveLength(1);
   expect(leaks([!result.ok && result.error, failures[0]], secretSpellings)).toEqual([]);
+});
+
+test('a redirect whose Location carries the secrets is refused without repeating them', async () => {
+  const grant = await grantOn(redirect(307, `http://${previous.refreshToken}.example.com/${encodeURIComponent(clientSecret)}?basic=${basic}`, {}));
+
+  const result = await settle(grant(previous, context()));
+
+  expect(!result.ok && result.error).toMatchObject({ code: 'ERR_REFRESH_FAILED' });
+  expect(leaks(!result.ok && result.error, spellings)).toEqual([]);
 });

@@ -1,4 +1,5 @@
 import axios from 'axios';
+import { gzipSync } from 'node:zlib';
 import { refreshTokenGrant } from '../../src/oauth';
 import { MAX_RESPONSE_BYTES } from '../../src/oauth/endpointRequest';
 import { nodeAdapters } from '../helpers/adapters';
@@ -40,6 +41,16 @@ describe.each(nodeAdapters)('the %s adapter', (adapter) => {
 
     expect(!result.ok && result.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', message: expect.stringContaining('larger than 1 MiB') });
     expect(body.written()).toBeLessThan(CUT_OFF_BY);
+  });
+
+  test('a compressed token response that unpacks to 32 MiB is cut off after 1 MiB unpacked', async () => {
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, ' '));
+    const grant = await grantOn((res) => res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }).end(bomb), adapter);
+
+    const result = await settle(grant(previous, context()));
+
+    expect(bomb.length).toBeLessThan(MAX_RESPONSE_BYTES);
+    expect(!result.ok && result.error).toMatchObject({ code: 'ERR_REFRESH_FAILED', message: expect.stringContaining('larger than 1 MiB') });
   });
 
   test('a metadata document that never ends is cut off after 1 MiB, and discovery fails', async () => {
