@@ -147,6 +147,19 @@ describe('errors (RFC 6749 section 5.2)', () => {
     for (const secret of ['the-secret', 'rt-old', Buffer.from('web:the-secret').toString('base64')]) expect(shown).not.toContain(secret);
   });
 
+  test('an instance whose validateStatus accepts every status still sees error answers as errors', async () => {
+    const { grant, mock, http } = setup({}, [400, { error: 'invalid_grant' }]);
+    http.defaults.validateStatus = () => true;
+
+    const refused = await settle(grant(previous, context()));
+    mock.resetHandlers();
+    mock.onPost(tokenEndpoint).reply(503, 'down');
+    const down = await settle(grant(previous, context()));
+
+    expect(!refused.ok && refused.error).toMatchObject({ name: 'OAuthError', error: 'invalid_grant', status: 400 });
+    expect(!down.ok && down.error).toMatchObject({ isAxiosError: true, code: 'ERR_BAD_RESPONSE', response: { status: 503 } });
+  });
+
   test('a 503 passes as the axios error with its status, the secret and refresh token masked everywhere', async () => {
     const { grant } = setup({ clientId: 'web', clientSecret: 'the secret/+' }, [503, 'down']);
 

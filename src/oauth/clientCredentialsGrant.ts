@@ -42,7 +42,7 @@ export function clientCredentialsGrant(options: GrantOptions): GrantFunction {
       // user's): it has no refresh token to lose and no user to sign in, and the next grant is
       // the way back once the server or its configuration is fixed. So the failure reaches the
       // core as ERR_REFRESH_FAILED, which keeps the session; each later call asks again.
-      throw new AuthError('ERR_REFRESH_FAILED', `The client credentials grant failed: ${describe(cause)}; the next call asks again`, { cause });
+      throw new AuthError('ERR_REFRESH_FAILED', `The client credentials grant failed: ${failureOf(cause)}; the next call asks again`, { cause });
     }
   };
   grant.refreshWithoutTokens = true;
@@ -50,7 +50,7 @@ export function clientCredentialsGrant(options: GrantOptions): GrantFunction {
 }
 
 /** What went wrong, by status and RFC 6749 code when the server answered: the server's own text stays in `cause`. */
-function describe(cause: unknown): string {
+function failureOf(cause: unknown): string {
   if (isOAuthError(cause)) return `the token endpoint answered ${cause.status} ${cause.error}`;
   if (isAxiosError(cause) && cause.response) return `the token endpoint answered ${cause.response.status}`;
   return cause instanceof Error ? cause.message : String(cause);

@@ -20,7 +20,8 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
  *   elsewhere (a 307, maybe to plain http), or take another origin's answer as this one's. A 3xx,
  *   an opaque redirect (status 0, a browser's fetch) or an XHR answer from another URL (a
  *   browser's XHR follows redirects before axios sees them) rejects with `ERR_REFRESH_FAILED`,
- *   whatever the instance's `validateStatus`, before its body is read.
+ *   whatever the instance's `validateStatus`, and its body is never looked at (a redirect's
+ *   `{"error":"invalid_grant"}` must not end the session).
  * - The answer is cut off after `MAX_RESPONSE_BYTES` (`maxContentLength`, and, for adapters that
  *   ignore it, as soon as `onDownloadProgress` reports more): `ERR_REFRESH_FAILED`.
  * - `signal` follows the given one.
