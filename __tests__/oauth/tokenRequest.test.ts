@@ -3,7 +3,8 @@ import MockAdapter from 'axios-mock-adapter';
 import { inspect } from 'node:util';
 import { isAuthError, type RefreshContext } from '../../src';
 import { clientCredentialsGrant, refreshTokenGrant, type GrantOptions } from '../../src/oauth';
-import { settle } from '../helpers/deferred';
+import { deferred, settle } from '../helpers/deferred';
+import { serve } from './servers';
 
 const tokenEndpoint = 'https://id.example.com/oauth/token';
 const context = (): RefreshContext => ({ signal: new AbortController().signal, reason: 'manual' });
@@ -13,9 +14,9 @@ const previous = { accessToken: 'at-old', refreshToken: 'rt-old' };
 function setup(options: Partial<GrantOptions> = {}, reply: [number, unknown] = [200, { access_token: 'at-new', token_type: 'Bearer', expires_in: 300 }]) {
   const http = axios.create();
   const mock = new MockAdapter(http);
-  const sent: Array<{ body: URLSearchParams; headers: Record<string, unknown>; signal: unknown }> = [];
+  const sent: Array<{ body: URLSearchParams; headers: Record<string, unknown> }> = [];
   mock.onPost(tokenEndpoint).reply((config) => {
-    sent.push({ body: new URLSearchParams(config.data), headers: { ...config.headers }, signal: config.signal });
+    sent.push({ body: new URLSearchParams(config.data), headers: { ...config.headers } });
     return reply;
   });
   return { http, mock, sent, grant: refreshTokenGrant({ tokenEndpoint, clientId: 'spa', http, ...options }) };
@@ -62,13 +63,21 @@ describe('requests (RFC 6749)', () => {
     expect(sent[0]!.body.get('audience')).toBe('https://api.example.com');
   });
 
-  test("the request carries the refresh's signal, so a timed-out refresh stops its request", async () => {
-    const { grant, sent } = setup();
-    const ctx = context();
+  test("the request follows the refresh's signal, so a timed-out refresh stops its request", async () => {
+    const controller = new AbortController();
+    const hungUp = deferred();
+    const server = await serve((res) => {
+      res.on('close', () => hungUp.resolve());
+      controller.abort();
+    });
+    const grant = refreshTokenGrant({ tokenEndpoint: `${server.url}/token`, clientId: 'spa' });
 
-    await grant(previous, ctx);
-
-    expect(sent[0]!.signal).toBe(ctx.signal);
+    try {
+      await expect(grant(previous, { signal: controller.signal, reason: 'manual' })).rejects.toMatchObject({ code: 'ERR_CANCELED' });
+      await hungUp.promise;
+    } finally {
+      await server.close();
+    }
   });
 
   test('without `http`, token requests do not go through the global axios instance and its interceptors', async () => {
@@ -136,6 +145,19 @@ describe('errors (RFC 6749 section 5.2)', () => {
     expect(!result.ok && result.error).toMatchObject({ name: 'OAuthError', error: 'invalid_grant', errorDescription: 'grant revoked', errorUri: 'https://id.example.com/e', status: 400 });
     const shown = inspect(!result.ok && result.error, { depth: Infinity }) + JSON.stringify(!result.ok && result.error);
     for (const secret of ['the-secret', 'rt-old', Buffer.from('web:the-secret').toString('base64')]) expect(shown).not.toContain(secret);
+  });
+
+  test('an instance whose validateStatus accepts every status still sees error answers as errors', async () => {
+    const { grant, mock, http } = setup({}, [400, { error: 'invalid_grant' }]);
+    http.defaults.validateStatus = () => true;
+
+    const refused = await settle(grant(previous, context()));
+    mock.resetHandlers();
+    mock.onPost(tokenEndpoint).reply(503, 'down');
+    const down = await settle(grant(previous, context()));
+
+    expect(!refused.ok && refused.error).toMatchObject({ name: 'OAuthError', error: 'invalid_grant', status: 400 });
+    expect(!down.ok && down.error).toMatchObject({ isAxiosError: true, code: 'ERR_BAD_RESPONSE', response: { status: 503 } });
   });
 
   test('a 503 passes as the axios error with its status, the secret and refresh token masked everywhere', async () => {

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors';
 import type { RefreshContext } from '../options';
+import { endpointRequest } from './endpointRequest';
 import { checkEndpoint, type ResolvedGrantOptions } from './options';
 
 /**
@@ -16,16 +17,16 @@ export function metadataUrls(issuer: string): string[] {
 /**
  * Fetches the issuer's metadata and returns its `token_endpoint`. A document answered for another
  * issuer is refused (RFC 8414 section 3.3): it would send the client's secret and tokens to a
- * server the app never named. A location that answers with an error or no metadata makes the
- * next one be asked; when none answers, the refresh fails (`ERR_REFRESH_FAILED`) and the session
- * keeps its tokens.
+ * server the app never named. A location that answers with an error, a redirect (never followed:
+ * RFC 8414 section 3, the issuer serves its own metadata) or no metadata makes the next one be
+ * asked; when none answers, the refresh fails (`ERR_REFRESH_FAILED`) and the session keeps its tokens.
  */
 export async function discoverTokenEndpoint(issuer: string, options: ResolvedGrantOptions, context: Pick<RefreshContext, 'signal'>): Promise<string> {
   const failures: string[] = [];
   for (const url of metadataUrls(issuer)) {
     let metadata: unknown;
     try {
-      ({ data: metadata } = await options.http.request({ method: 'GET', url, headers: { Accept: 'application/json' }, signal: context.signal }));
+      ({ data: metadata } = await endpointRequest(options.http, { method: 'GET', url, headers: { Accept: 'application/json' } }, context.signal));
     } catch (error) {
       if (context.signal.aborted) throw error;
       failures.push(`${url}: ${(error as { response?: { status?: number } }).response?.status ?? (error as Error).message}`);
@@ -48,11 +49,14 @@ export async function discoverTokenEndpoint(issuer: string, options: ResolvedGra
   throw new AuthError('ERR_REFRESH_FAILED', `No authorization server metadata found for ${issuer} (${failures.join('; ')})`);
 }
 
+/** Where a grant's token requests go: the configured endpoint, or the issuer's discovered one. */
+export type TokenEndpoint = (context: Pick<RefreshContext, 'signal'>) => Promise<string>;
+
 /**
  * The token endpoint of one grant: the configured one, or the issuer's, discovered on first
  * use and kept. A discovery that failed is forgotten, so the next refresh asks again.
  */
-export function tokenEndpointOf(options: ResolvedGrantOptions): (context: Pick<RefreshContext, 'signal'>) => Promise<string> {
+export function tokenEndpointOf(options: ResolvedGrantOptions): TokenEndpoint {
   const { issuer, tokenEndpoint } = options;
   if (tokenEndpoint !== undefined) return async () => tokenEndpoint;
   let discovered: Promise<string> | undefined;

@@ -3,6 +3,7 @@
  * code, such as `invalid_grant` or `invalid_client`. The core tells them apart by `name` and
  * `error`: `invalid_grant` ends the session, any other code keeps it. The message holds the code
  * and status only; `errorDescription` is the server's text, kept apart because no client controls it.
+ * The grants mask their secrets in all of it, as a server may echo what it was sent.
  */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';

@@ -54,7 +54,9 @@ export interface GrantOptions {
   /**
    * The axios instance that sends token and discovery requests. Never pass the instance the
    * interceptor is attached to: its limiters, queues and this interceptor would hold the refresh
-   * behind the very calls that wait for it.
+   * behind the very calls that wait for it. Each request the grant sends sets `maxRedirects: 0`,
+   * `fetchOptions.redirect: 'manual'`, `maxContentLength`, `onDownloadProgress` and `signal`
+   * itself, whatever the instance says: no redirect is followed and no answer over 1 MiB read.
    * @default a fresh `axios.create()` of this grant's own
    */
   http?: AxiosInstance;

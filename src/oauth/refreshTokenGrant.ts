@@ -23,6 +23,6 @@ export function refreshTokenGrant(options: GrantOptions): GrantFunction {
   return async (tokens, context) => {
     const refreshToken = tokens?.refreshToken;
     if (!refreshToken) throw new AuthError('ERR_SESSION_EXPIRED', 'The session has no refresh token to spend; sign in again');
-    return tokenRequest(await endpoint(context), [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], resolved, context, [refreshToken]);
+    return tokenRequest(endpoint, [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], resolved, context, [refreshToken]);
   };
 }

@@ -4,6 +4,8 @@ import type { RefreshContext } from '../options';
 import { redact } from '../redact';
 import type { AuthTokens } from '../tokens';
 import { clientCredentials, formEncode } from './clientAuthentication';
+import type { TokenEndpoint } from './discovery';
+import { endpointRequest } from './endpointRequest';
 import { OAuthError } from './errors';
 import type { ResolvedGrantOptions } from './options';
 
@@ -13,13 +15,18 @@ export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
 /**
  * Sends one token request (RFC 6749 section 3.2): a form-urlencoded POST (Appendix B) asking
  * for JSON, with the grant's fields, the client's authentication, `scope`, each `resource`
- * (RFC 8707 section 2.1) and `params`. `spent` lists the grant's own secrets (a refresh token),
- * masked with the client's in any error that leaves here. With `context.dpop` the request
- * carries a DPoP proof (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one
- * retry with the nonce it hands out (section 8).
+ * (RFC 8707 section 2.1) and `params`, to the endpoint alone (`endpointRequest`: no redirect is
+ * followed, no answer over 1 MiB read). With `context.dpop` the request carries a DPoP proof
+ * (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one retry with the nonce it
+ * hands out (section 8).
+ *
+ * Every error that leaves here has the secrets masked: the client's (every spelling),
+ * `spent` (the grant's own, a refresh token, as it is and form-encoded) and the proofs sent.
+ * That includes the server's own words: an `error_description` or `error_uri` may echo what it
+ * was sent, and the app logs them.
  */
 export async function tokenRequest(
-  endpoint: string,
+  endpoint: TokenEndpoint,
   grant: Array<[string, string]>,
   options: ResolvedGrantOptions,
   context: Pick<RefreshContext, 'signal' | 'dpop'>,
@@ -30,15 +37,30 @@ export async function tokenRequest(
   if (options.scope) body.set('scope', options.scope);
   for (const resource of options.resource) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
-  const { dpop } = context;
   const proofs: string[] = [];
+  try {
+    return await send(await endpoint(context), body.toString(), client.headers, options, context, proofs);
+  } catch (error) {
+    throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode), ...proofs]);
+  }
+}
+
+/** Posts the token request, retrying once for a DPoP nonce; `proofs` collects the proofs sent. */
+async function send(
+  endpoint: string,
+  body: string,
+  clientHeaders: Record<string, string>,
+  options: ResolvedGrantOptions,
+  { signal, dpop }: Pick<RefreshContext, 'signal' | 'dpop'>,
+  proofs: string[],
+): Promise<GrantTokens> {
   for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { ...client.headers, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
+    const headers: Record<string, string> = { ...clientHeaders, Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' };
     // Section 4.3: a fresh proof for each request, the nonce's retry included; no `ath`, no token is sent.
     if (dpop) proofs.push((headers.DPoP = await dpop.proof('POST', endpoint)));
     let response: AxiosResponse;
     try {
-      response = await options.http.request({ method: 'POST', url: endpoint, data: body.toString(), headers, signal: context.signal });
+      response = await endpointRequest(options.http, { method: 'POST', url: endpoint, data: body, headers }, signal);
     } catch (error) {
       const answer = isAxiosError(error) ? error.response : undefined;
       if (dpop && answer) {
@@ -50,9 +72,9 @@ export async function tokenRequest(
       const refusal = answer?.data as { error?: unknown } | undefined;
       // RFC 6749 section 5.2: an error response is JSON with a string `error` code.
       if (answer && typeof refusal?.error === 'string') throw new OAuthError(refusal as { error: string }, answer.status);
-      // Anything else (a 5xx, a 429, the network) passes as axios reported it, without the secrets
-      // its config holds or the proofs it carried, so the core can tell a transient failure by its status.
-      throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode), ...proofs]);
+      // Anything else (a 5xx, a 429, the network) passes as axios reported it, so the core can
+      // tell a transient failure by its status.
+      throw error;
     }
     // Section 8.2: the server may hand out the next nonce with a success.
     dpop?.observe(endpoint, response.headers);
@@ -69,7 +91,12 @@ export function toTokens(data: unknown): GrantTokens {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new AuthError('ERR_INVALID_TOKENS', `Expected a JSON object from the token endpoint, got ${data === null ? 'null' : typeof data}`);
   }
-  const { access_token, token_type, expires_in, refresh_token, scope } = data as Record<string, unknown>;
+  const fields = data as Record<string, unknown>;
+  const { access_token, token_type, scope } = fields;
+  // Section 5.1 leaves out a field that does not apply; servers that serialise every field send
+  // `null` instead, which means the same (a null `token_type` or `scope` is not a string: left out too).
+  const expires_in = fields.expires_in ?? undefined;
+  const refresh_token = fields.refresh_token ?? undefined;
   // Keys only, never values: the body may hold tokens.
   const keys = () => Object.keys(data).slice(0, 20).join(', ') || 'none';
   if (typeof access_token !== 'string' || access_token === '') {
