@@ -12,7 +12,9 @@ const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop', 'a
 module.exports = [
   { name: '{ createAuthInterceptor }', path: 'dist/index.browser.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },
   { name: 'axios-auth-interceptor (all)', path: 'dist/index.browser.mjs', import: '*', limit: '12800 B', ...common },
-  { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '5700 B', ...common },
+  // Raised from 5,700 B by a decision, not a drift: token and discovery requests that never follow
+// a redirect and read at most 1 MiB, on every adapter and axios version (issue 16), measured 5,970 B.
+  { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '6600 B', ...common },
   { name: 'axios-auth-interceptor/dpop (all)', path: 'dist/dpop.mjs', import: '*', limit: '3700 B', ...common },
   // A Node module: its built-in `crypto` costs nothing.
   { name: 'axios-auth-interceptor/redis (all)', path: 'dist/redis.mjs', import: '*', limit: '1300 B', ...common, ignore: ['axios', 'crypto'] },
