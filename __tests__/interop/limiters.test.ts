@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { ConcurrencyManager } from 'axios-concurrency';
 import rateLimit from 'axios-rate-limit';
 import { createAuthInterceptor, isAuthError } from '../../src';
-import { settle } from '../helpers/deferred';
+import { deferred, flush, settle } from '../helpers/deferred';
 import { startInteropServer, refreshThrough, type ApiRequest, type InteropServer } from '../helpers/interopServer';
 
 // Both limiters gate a call in a request interceptor and free its slot in a response
@@ -28,22 +28,48 @@ function numberSlots(api: AxiosInstance) {
     config.headers.set('x-slot', String(++granted));
     return config;
   });
+  return () => granted;
 }
 
-/** The most requests that arrived within any stretch of `ms` milliseconds. */
-function busiest(requests: ApiRequest[], ms: number): number {
-  const times = requests.map((r) => r.at).sort((a, b) => a - b);
-  return Math.max(...times.map((start, i) => times.slice(i).filter((t) => t < start + ms).length));
+/**
+ * The limiter's clock under the test's control: only `setTimeout` is faked, so the limiter's
+ * windows end when the test says, while sockets, `setImmediate` and promises run for real.
+ */
+function fakeTheLimitersClock() {
+  jest.useFakeTimers({
+    doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'],
+  });
 }
+afterEach(() => jest.useRealTimers());
 
-/** Signs in on `api`, expires the token on the server, then sends the calls at once. */
-async function storm(api: AxiosInstance, { refreshVia = axios.create({ baseURL: server.url }), refreshTimeout = 30_000 } = {}) {
+/** Signs in on `api`, expires the token on the server, then starts the calls at once. */
+async function startStorm(api: AxiosInstance, { refreshVia = axios.create({ baseURL: server.url }), refreshTimeout = 30_000 } = {}) {
   const refresh = refreshThrough(refreshVia);
   const auth = createAuthInterceptor(api, { refresh, refreshTimeout });
   await auth.setTokens(server.signIn());
   server.expire();
-  const outcomes = await Promise.all(Array.from({ length: CALLS }, (_, i) => settle(api.get(`/api/items/${i}`))));
-  return { refresh, outcomes };
+  const calls = Array.from({ length: CALLS }, (_, i) => settle(api.get(`/api/items/${i}`)));
+  return { refresh, calls };
+}
+
+/** `startStorm`, then waits for every call to settle. */
+async function storm(api: AxiosInstance, options: Parameters<typeof startStorm>[1] = {}) {
+  const { refresh, calls } = await startStorm(api, options);
+  return { refresh, outcomes: await Promise.all(calls) };
+}
+
+/** Resolves when `condition` holds, re-checked each time `changed()` is called. */
+function watch(condition: () => boolean) {
+  let next = deferred();
+  return {
+    changed() {
+      next.resolve();
+      next = deferred();
+    },
+    async until() {
+      while (!condition()) await next.promise;
+    },
+  };
 }
 
 const codes = (outcomes: Array<{ ok: boolean; error?: unknown }>) =>
@@ -59,12 +85,34 @@ test(`axios-concurrency (${LIMIT}), refreshing through a separate instance: ${CA
   expect(server.maxInFlight).toBeLessThanOrEqual(LIMIT);
 });
 
-test(`axios-rate-limit (${RATE.maxRequests} per ${RATE.perMilliseconds} ms), refreshing through a separate instance: ${CALLS} calls across an expiry all succeed with one refresh; the limiter paces the calls, and a call refused with 401 is replayed once on its own slot`, async () => {
+test(`axios-rate-limit (${RATE.maxRequests} per ${RATE.perMilliseconds} ms), refreshing through a separate instance: ${CALLS} calls across an expiry all succeed with one refresh; the limiter lets ${RATE.maxRequests} calls out per window and no more before the window ends, and a call refused with 401 is replayed once on its own slot`, async () => {
+  fakeTheLimitersClock();
   const api = axios.create({ baseURL: server.url, adapter: 'http' });
-  numberSlots(api);
-  rateLimit(api, RATE);
-  const { refresh, outcomes } = await storm(api);
-  expect(codes(outcomes)).toEqual({ ok: CALLS });
+  const granted = numberSlots(api);
+  const queue = rateLimit(api, RATE).getQueue() as unknown[]; // the limiter's own array of waiting calls
+  const { refresh, calls } = await startStorm(api);
+  let settled = 0;
+  const allOut = watch(() => settled === granted());
+  const outcomes = Promise.all(calls.map((call) => call.finally(() => (settled++, allOut.changed()))));
+  // Every call is queued before the first window opens (the limiter starts it with a timer).
+  while (queue.length < CALLS) await flush();
+
+  const perWindow: number[] = [];
+  let counted = 0;
+  await jest.advanceTimersByTimeAsync(0); // the limiter starts its queue from a 0 ms timer
+  while (settled < CALLS) {
+    await flush(); // a window's slots are granted in promise callbacks
+    perWindow.push(granted() - counted);
+    counted = granted();
+    await allOut.until(); // every call let out has its answer: nothing moves until the window ends
+    await jest.advanceTimersByTimeAsync(RATE.perMilliseconds - 1);
+    await flush();
+    expect(granted()).toBe(counted); // no slot before the window has passed
+    await jest.advanceTimersByTimeAsync(1);
+  }
+
+  expect(perWindow).toEqual(Array(CALLS / RATE.maxRequests).fill(RATE.maxRequests));
+  expect(codes(await outcomes)).toEqual({ ok: CALLS });
   expect(refresh).toHaveBeenCalledTimes(1);
   // A per-window limiter counts calls, not requests: the replay after the refresh is the call's
   // second request, sent on the slot it already holds (docs/recipes.md, "Limiters and queues").
@@ -74,9 +122,6 @@ test(`axios-rate-limit (${RATE.maxRequests} per ${RATE.perMilliseconds} ms), ref
   for (const requests of bySlot.values()) {
     expect(requests.map((r) => r.status)).toEqual(requests.length === 1 ? [200] : [401, 200]);
   }
-  const firstSends = [...bySlot.values()].map((requests) => requests[0]!);
-  // Bursts leave one window apart; half a window tolerates a loaded machine's jitter.
-  expect(busiest(firstSends, RATE.perMilliseconds / 2)).toBeLessThanOrEqual(RATE.maxRequests);
 });
 
 describe("the README's recipe next to a limiter: refresh through the same limited instance with skipAuth", () => {
