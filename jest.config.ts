@@ -11,6 +11,9 @@ const config: Config = {
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   restoreMocks: true,
+  // A bound for a hang, not a measure of speed: on a loaded machine starting the OIDC server in a
+  // beforeAll alone can take longer than jest's default 5 s. Tests assert order and counts.
+  testTimeout: 30_000,
   // The core loads its DPoP signer by the package's own name; tests use the source.
   moduleNameMapper: { '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts' },
 };
