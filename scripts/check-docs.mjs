@@ -253,7 +253,6 @@ function readPart(part, entry) {
     const lines = rest.split('\n');
     return [...lines.slice(0, block.line - 2), ...lines.slice(block.end)].join('\n');
   }, text);
-  for (const [, span] of prose.matchAll(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g)) for (const [word] of span.matchAll(IDENTIFIER)) code.add(word);
   for (const match of prose.matchAll(/(`+)(?<span>[^`]|[^`][\s\S]*?[^`])\1(?!`)/g)) for (const [word] of match.groups.span.matchAll(IDENTIFIER)) code.add(word);
   // Tables: runs of lines that start with `|`; a row's name is the first cell's code span.
   const tables = [];
