@@ -1,13 +1,14 @@
-// `npm test`: everything a change must pass. Three lanes run at once, because each spends most
-// of its time waiting on something else (jest on timers and sockets, the others on one core):
+// `npm test`: everything a change must pass. Two lanes run at once, because jest spends most of
+// its time waiting (on timers, sockets and child processes) while the other lane computes:
 //
 //   jest        the unit, integration, interop, oidc and dpop suites (its output streams live)
-//   package     build (JavaScript and declarations) -> docs:check -> lint:package -> size
-//   typecheck   tsc --noEmit: src, __tests__ (with the type tests), examples, bench
+//   package     build (JavaScript and declarations), then at once: typecheck (tsc --noEmit over
+//               src, __tests__ with the type tests, examples and bench: the examples import the
+//               built package, so it waits for the build), docs:check, lint:package, size
 //
-// The other lanes print a line each when they end, and their whole output only when they fail.
-// Arguments go to jest: `npm test -- __tests__/unit/origins` runs one folder's suites (the other
-// lanes still run). The real-browser and Redis suites are `npm run test:browser` and
+// The package lane prints a line per step when it ends, and a step's output only when it fails.
+// Arguments go to jest: `npm test -- __tests__/unit` runs one folder's suites (the package lane
+// still runs). The real-browser and Redis suites are `npm run test:browser` and
 // `npm run test:redis`.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -31,24 +32,35 @@ function run(command, args, { live = false } = {}) {
 
 const npm = (script) => ['npm', ['run', '--silent', script]];
 
-/** Runs the steps of a lane one after the other, stopping at the first that fails. */
+/** Runs a lane's steps one after the other; a step that is a list runs its steps at once. Stops at the first failure. */
 async function lane(name, steps) {
   const since = performance.now();
-  for (const [step, [command, args]] of steps) {
+  const done = [];
+  const failed = [];
+  const step = async ([label, [command, args]]) => {
     const { ok, output } = await run(command, args);
-    if (!ok) return { name, ok, line: `✗ ${name}: ${step} failed after ${seconds(since)}`, output };
+    (ok ? done : failed).push({ label, output });
+  };
+  for (const item of steps) {
+    await (Array.isArray(item[0]) ? Promise.all(item.map(step)) : step(item));
+    if (failed.length) {
+      const labels = failed.map(({ label }) => label).join(', ');
+      return { name, ok: false, line: `✗ ${name}: ${labels} failed after ${seconds(since)}`, output: failed.map(({ label, output }) => `-- ${label}\n${output.trimEnd()}`).join('\n') };
+    }
   }
-  return { name, ok: true, line: `✓ ${name}: ${steps.map(([step]) => step).join(', ')} (${seconds(since)})` };
+  return { name, ok: true, line: `✓ ${name}: ${done.map(({ label }) => label).join(', ')} (${seconds(since)})` };
 }
 
 const others = [
   lane('package', [
     ['build', npm('build')],
-    ['docs:check', npm('docs:check')],
-    ['lint:package', npm('lint:package')],
-    ['size', npm('size')],
+    [
+      ['typecheck', npm('typecheck')],
+      ['docs:check', npm('docs:check')],
+      ['lint:package', npm('lint:package')],
+      ['size', npm('size')],
+    ],
   ]),
-  lane('typecheck', [['tsc --noEmit', npm('typecheck')]]),
 ];
 const jestStarted = performance.now();
 const jest = await run(process.execPath, [join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...process.argv.slice(2)], { live: true });
