@@ -1,4 +1,5 @@
 import type { Config } from 'jest';
+import os from 'node:os';
 
 const config: Config = {
   testEnvironment: 'node',
@@ -11,6 +12,12 @@ const config: Config = {
   // against the oldest supported axios, whose type definitions are older.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   restoreMocks: true,
+  // The suites mostly wait (on timers, sockets and child processes), not compute: one and a half
+  // workers per core runs them in a third of the time one worker takes on 2 cores (61 s -> 23 s).
+  maxWorkers: Math.max(2, Math.ceil((os.availableParallelism?.() ?? os.cpus().length) * 1.5)),
+  // A bound for a hang, not a measure of speed: on a loaded machine starting the OIDC server in a
+  // beforeAll alone can take longer than jest's default 5 s. Tests assert order and counts.
+  testTimeout: 30_000,
   // The core loads its DPoP signer and step-up runs by the package's own name; tests use the source.
   moduleNameMapper: {
     '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts',

@@ -15,14 +15,20 @@ const browserModules: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+// `node scripts/build.mjs --js` sets this: the runnable examples and the demo need JavaScript
+// only, and the declarations take most of a build's time.
+const declarations = process.env.BUILD_DECLARATIONS !== 'false';
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts', 'step-up': 'src/stepUp/index.ts' },
     format: ['esm', 'cjs'],
     // Each entry self-contained: the main one must not pull in a chunk shared with ./redis or ./oauth.
     splitting: false,
-    dts: true,
-    clean: true,
+    dts: declarations,
+    // A JavaScript-only build keeps the declarations of the last full one (scripts/build.mjs
+    // knows they are older than the JavaScript and builds them again when they are needed).
+    clean: declarations,
     sourcemap: true,
     target: 'es2022',
     external,

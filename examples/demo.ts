@@ -25,6 +25,8 @@ async function main(): Promise<boolean> {
   const started = Date.now();
   const say = (line: string) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${line}`);
   const api = axios.create({ baseURL: server.url });
+  // The refresh goes through an instance of its own, which the session does not guard.
+  const authServer = axios.create({ baseURL: server.url });
   let nextId = 0;
   api.interceptors.request.use((config) => {
     config.headers['X-Request-Id'] ??= String(++nextId);
@@ -41,7 +43,7 @@ async function main(): Promise<boolean> {
       refreshStarted();
       const slow = server.hold('/auth/refresh');
       setTimeout(slow.release, 300); // a slow auth server, so calls visibly wait
-      const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { skipAuth: true, signal });
+      const { data } = await authServer.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal });
       issuedAt = Date.now();
       return data;
     },
@@ -54,7 +56,7 @@ async function main(): Promise<boolean> {
       }
     },
   });
-  await auth.setTokens(server.signIn());
+  await auth.setTokens(server.signIn()); // { accessToken, refreshToken, expiresIn }
   say(`signed in with token #1; tokens live ${TTL_MS / 1000} s, refreshLeeway is ${LEEWAY_MS / 1000} s`);
 
   const fire = (n: number, label: string) => Array.from({ length: n }, (_, i) => api.get(`/api/${label}/${i}`));

@@ -1,7 +1,8 @@
 import axios from 'axios';
-import { createAuthInterceptor } from '../../src';
+import { createAuthInterceptor, type AuthEvent } from '../../src';
 import { startTokenServer, type TokenServer } from '../../examples/server';
 import { nodeAdapters } from '../helpers/adapters';
+import { startRecorder, type Recorder } from '../helpers/recorder';
 
 let api: TokenServer;
 let evil: TokenServer; // another origin: same host, another port
@@ -58,5 +59,32 @@ describe.each(nodeAdapters)('in Node with the %s adapter', (adapter) => {
     expect(evil.log).toEqual([]);
     expect(api.log.length).toBeGreaterThan(0);
     expect(api.log.every((entry) => entry.header)).toBe(true);
+  });
+});
+
+describe('a call that brings its own baseURL, seen by a recording server', () => {
+  let api: Recorder;
+  let evil: Recorder; // another origin: same host, another port
+  beforeEach(async () => {
+    [api, evil] = await Promise.all([startRecorder(), startRecorder()]);
+  });
+  afterEach(() => Promise.all([api.close(), evil.close()]));
+
+  const token = 'at-0123456789abcdef';
+
+  describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
+    test("without an absolute instance baseURL, a call's own baseURL on another origin does not make that origin home", async () => {
+      const events: AuthEvent[] = [];
+      const instance = axios.create({ adapter });
+      const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-other-000000' }), onEvent: (event) => events.push(event) });
+      await auth.setTokens({ accessToken: token });
+
+      // The same destination written as one absolute URL is withheld...
+      await instance.get(`${evil.url}/x`);
+      // ...so it must be withheld when the call splits it into baseURL and path.
+      await instance.get('/x', { baseURL: evil.url });
+
+      expect(evil.seen.map((request) => request.headers.authorization)).toEqual([undefined, undefined]);
+    });
   });
 });

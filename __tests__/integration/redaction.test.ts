@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
+import MockAdapter from 'axios-mock-adapter';
+import { inspect } from 'node:util';
 import { createAuthInterceptor, isAuthError, type AuthError, type AuthTokens } from '../../src';
 import { redact } from '../../src/redact';
 import { leaks } from '../helpers/leaks';
@@ -87,4 +89,36 @@ test('a call whose refresh the token endpoint refuses rejects with an AuthError 
   expect(isAuthError(error) && error.code).toBe('ERR_SESSION_EXPIRED');
   expect(error.cause).toMatchObject({ response: { status: 400 } });
   expect(leaks(error, [AT, RT])).toEqual([]);
+});
+
+describe('a refresh that fails with the fetch Request it sent in its cause', () => {
+  const refreshToken = 'rt-0123456789abcdef';
+
+  test('a refresh failure whose cause carries the fetch Request that was sent (as ky and fetch wrappers throw) prints no refresh token under util.inspect', async () => {
+    const auth = createServer((req, res) => req.resume().on('end', () => res.writeHead(503).end()));
+    await new Promise<void>((resolve) => auth.listen(0, '127.0.0.1', resolve));
+    const authUrl = `http://127.0.0.1:${(auth.address() as AddressInfo).port}`;
+    try {
+      const instance = axios.create({ baseURL: 'https://api.test' });
+      new MockAdapter(instance).onAny().reply(401, {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      const session = createAuthInterceptor(instance, {
+        refresh: async (tokens) => {
+          // ky's HTTPError keeps the Request and Response it failed with.
+          const request = new Request(`${authUrl}/refresh`, { method: 'POST', headers: { authorization: `Bearer ${tokens!.refreshToken}` } });
+          const response = await fetch(request);
+          if (!response.ok) throw Object.assign(new Error(`Request failed with status code ${response.status}`), { name: 'HTTPError', request, response });
+          return response.json();
+        },
+      });
+      await session.setTokens({ accessToken: 'at-0123456789abcdef', refreshToken });
+
+      const error = await instance.get('/me').catch((failure: unknown) => failure);
+
+      expect((error as { code?: string }).code).toBe('ERR_REFRESH_FAILED');
+      expect(inspect(error)).not.toContain(refreshToken);
+    } finally {
+      auth.closeAllConnections();
+      await new Promise((resolve) => auth.close(resolve));
+    }
+  });
 });

@@ -1,6 +1,7 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { getAdapter, type AxiosInstance } from 'axios';
 import { Readable } from 'node:stream';
 import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
+import { generateDPoPKeyPair } from '../../src/dpop';
 import { nodeAdapters, describeWithFetch } from '../helpers/adapters';
 import { hop, startRecorder, type Recorder, type Seen } from '../helpers/recorder';
 
@@ -67,6 +68,35 @@ describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(api.seen.filter((request) => request.path === '/unauthorized').map((request) => request.headers.authorization)).toEqual(['Bearer at-1', 'Bearer at-2']);
   });
+
+  test('a foreign origin that bounces a call back home, where it arrives without the token, cannot make the session refresh', async () => {
+    const instance = axios.create({ baseURL: api.url, adapter });
+    let issued = 0;
+    const refresh = jest.fn(async () => ({ accessToken: `at-fresh-${++issued}-000000` }));
+    const auth = createAuthInterceptor(instance, { refresh });
+    await auth.setTokens({ accessToken: 'at-first-0000000' });
+
+    // api -> evil (the token is dropped) -> back to api's /guarded, which sees no token and answers 401.
+    const bounce = hop(302, `${evil.url}${hop(302, `${api.url}/guarded`)}`);
+    await Promise.allSettled([instance.get(bounce), instance.get(bounce)]);
+    await instance.get(bounce).catch(() => {});
+
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  test('a redirect to an origin that may not have the token carries neither the token nor its DPoP proof there', async () => {
+    const instance = axios.create({ baseURL: api.url, adapter });
+    const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-dpop-2', tokenType: 'DPoP' }), dpop: await generateDPoPKeyPair() });
+    await auth.setTokens({ accessToken: 'at-dpop-1', tokenType: 'DPoP' });
+
+    await instance.get(hop(302, `${evil.url}/landing`));
+
+    expect(api.seen[0]!.headers.dpop).toEqual(expect.any(String)); // the call home was signed
+    expect(evil.seen).toHaveLength(1);
+    expect(evil.seen[0]!.headers.authorization).toBeUndefined();
+    // The proof is made for this token (its `ath`) and the first URL: nothing another origin should hold.
+    expect(evil.seen[0]!.headers.dpop).toBeUndefined();
+  });
 });
 
 describeWithFetch('the fetch adapter, whose redirects Node follows inside undici, is followed hop by hop', () => {
@@ -119,5 +149,23 @@ describeWithFetch('the fetch adapter, whose redirects Node follows inside undici
     const response = await instance.get(hop(302, `${api.url}/end`));
     expect(response.config.fetchOptions).toBeUndefined();
     expect(response.config.url).toBe(hop(302, `${api.url}/end`));
+  });
+});
+
+describeWithFetch('a per-call adapter function', () => {
+  const token = 'at-0123456789abcdef';
+
+  test.each([
+    ['http', 'fetch'],
+    ['fetch', 'http'],
+  ] as const)('(instance %s, call %s) does not carry a custom token header through a redirect to another origin', async (instanceAdapter, callAdapter) => {
+    const instance = axios.create({ baseURL: api.url, adapter: instanceAdapter });
+    const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-other-000000' }), header: 'X-Api-Token', scheme: '' });
+    await auth.setTokens({ accessToken: token });
+
+    await instance.get(hop(302, `${evil.url}/landing`), { adapter: getAdapter(callAdapter) });
+
+    expect(api.seen[0]!.headers['x-api-token']).toBe(token);
+    expect(evil.seen.map((request) => request.headers['x-api-token'])).toEqual([undefined]);
   });
 });

@@ -1,8 +1,8 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { getAdapter, type AxiosInstance, type InternalAxiosRequestConfig } from 'axios';
 import { ConcurrencyManager } from 'axios-concurrency';
 import rateLimit from 'axios-rate-limit';
 import { createAuthInterceptor, isAuthError } from '../../src';
-import { deferred, flush, settle } from '../helpers/deferred';
+import { flush, settle } from '../helpers/deferred';
 import { startInteropServer, refreshThrough, type ApiRequest, type InteropServer } from '../helpers/interopServer';
 
 // Both limiters gate a call in a request interceptor and free its slot in a response
@@ -58,18 +58,16 @@ async function storm(api: AxiosInstance, options: Parameters<typeof startStorm>[
   return { refresh, outcomes: await Promise.all(calls) };
 }
 
-/** Resolves when `condition` holds, re-checked each time `changed()` is called. */
-function watch(condition: () => boolean) {
-  let next = deferred();
-  return {
-    changed() {
-      next.resolve();
-      next = deferred();
-    },
-    async until() {
-      while (!condition()) await next.promise;
-    },
-  };
+/**
+ * Resolves once `condition` holds, checked after each turn of the event loop (sockets move, the
+ * faked timers do not). A state never reached fails here after 10 s, naming what it waited for.
+ */
+async function reached(what: string, condition: () => boolean) {
+  const since = performance.now();
+  while (!condition()) {
+    if (performance.now() - since > 10_000) throw new Error(`Never reached: ${what}`);
+    await flush();
+  }
 }
 
 const codes = (outcomes: Array<{ ok: boolean; error?: unknown }>) =>
@@ -92,10 +90,8 @@ test(`axios-rate-limit (${RATE.maxRequests} per ${RATE.perMilliseconds} ms), ref
   const queue = rateLimit(api, RATE).getQueue() as unknown[]; // the limiter's own array of waiting calls
   const { refresh, calls } = await startStorm(api);
   let settled = 0;
-  const allOut = watch(() => settled === granted());
-  const outcomes = Promise.all(calls.map((call) => call.finally(() => (settled++, allOut.changed()))));
-  // Every call is queued before the first window opens (the limiter starts it with a timer).
-  while (queue.length < CALLS) await flush();
+  const outcomes = Promise.all(calls.map((call) => call.finally(() => settled++)));
+  await reached('every call waits for a slot', () => queue.length === CALLS); // before the first window opens
 
   const perWindow: number[] = [];
   let counted = 0;
@@ -104,7 +100,7 @@ test(`axios-rate-limit (${RATE.maxRequests} per ${RATE.perMilliseconds} ms), ref
     await flush(); // a window's slots are granted in promise callbacks
     perWindow.push(granted() - counted);
     counted = granted();
-    await allOut.until(); // every call let out has its answer: nothing moves until the window ends
+    await reached('every call let out has its answer', () => settled === granted()); // nothing moves until the window ends
     await jest.advanceTimersByTimeAsync(RATE.perMilliseconds - 1);
     await flush();
     expect(granted()).toBe(counted); // no slot before the window has passed
@@ -134,10 +130,36 @@ describe("the README's recipe next to a limiter: refresh through the same limite
   });
 
   test(`axios-rate-limit: the refresh waits for a slot behind the storm longer than refreshTimeout, so all ${CALLS} fail with ERR_REFRESH_TIMEOUT and no refresh reaches the server`, async () => {
-    const api = axios.create({ baseURL: server.url, adapter: 'http' });
+    fakeTheLimitersClock();
+    // Counts the requests on their way, so the test moves the clock only once every answer is in.
+    const http = getAdapter('http');
+    let onTheirWay = 0;
+    const adapter = (config: InternalAxiosRequestConfig) => {
+      onTheirWay++;
+      return http(config).finally(() => onTheirWay--);
+    };
+    const api = axios.create({ baseURL: server.url, adapter });
     rateLimit(api, RATE);
-    const { outcomes } = await storm(api, { refreshVia: api, refreshTimeout: 100 });
-    expect(codes(outcomes)).toEqual({ ERR_REFRESH_TIMEOUT: CALLS });
+    const { refresh, calls } = await startStorm(api, { refreshVia: api, refreshTimeout: 100 });
+    let settled = 0;
+    const outcomes = Promise.all(calls.map((call) => call.finally(() => settled++)));
+
+    // From one timer to the next (the limiter's windows, each refresh's timeout), in the order of
+    // the faked clock; between two, every request let out is answered and its answer handled.
+    const quiet = async () => {
+      await flush();
+      await reached('every request let out is answered', () => onTheirWay === 0);
+      await flush();
+    };
+    await quiet();
+    while (settled < CALLS) {
+      if (jest.getTimerCount() === 0) throw new Error(`${CALLS - settled} calls wait, and no timer will ever move them`);
+      await jest.advanceTimersToNextTimerAsync();
+      await quiet();
+    }
+
+    expect(codes(await outcomes)).toEqual({ ERR_REFRESH_TIMEOUT: CALLS });
+    expect(refresh).toHaveBeenCalled();
     expect(server.refreshes).toBe(0);
   });
 });

@@ -1,3 +1,6 @@
+import axios from 'axios';
+import MockAdapter from 'axios-mock-adapter';
+import { createAuthInterceptor } from '../../src';
 import { flush, settle } from '../helpers/deferred';
 import { claims, fakeClock, jwt } from '../helpers/fakes';
 import { mockApi } from '../helpers/mockApi';
@@ -144,6 +147,32 @@ describe('clock skew', () => {
     await api.auth.setTokens({ accessToken: 'at-1', expiresAt: clock.now - MIN });
     for (let i = 0; i < 5; i++) await expect(api.instance.get(`/c/${i}`)).resolves.toMatchObject({ status: 200 });
     expect(api.refresh).toHaveBeenCalledTimes(1);
+  });
+
+  test("a response a shared cache served (Date an hour old, Age: 3600) does not set the session's clock back: the token is still refreshed before it expires", async () => {
+    const clock = fakeClock();
+    const issue = () => {
+      const iat = Math.floor(Date.now() / 1000);
+      return { accessToken: jwt({ iat, exp: iat + 60 }) };
+    };
+    const instance = axios.create({ baseURL: 'https://api.test' });
+    const statuses: number[] = [];
+    new MockAdapter(instance).onGet().reply((config) => {
+      const exp = claims(String(config.headers?.Authorization).replace('Bearer ', ''))?.exp ?? 0;
+      const status = exp * 1000 > Date.now() ? 200 : 401;
+      statuses.push(status);
+      if (status === 401) return [401, {}, { 'www-authenticate': 'Bearer error="invalid_token"' }];
+      // The CDN's copy: generated an hour ago, as its Age says.
+      return config.url === '/catalogue' ? [200, {}, { date: new Date(Date.now() - 3_600_000).toUTCString(), age: '3600' }] : [200, {}];
+    });
+    const auth = createAuthInterceptor(instance, { refresh: async () => issue() });
+    await auth.setTokens(issue()); // lives 60 s: refreshed in its last 15 s
+
+    await instance.get('/catalogue');
+    clock.advance(61_000);
+    await instance.get('/me');
+
+    expect(statuses).toEqual([200, 200]);
   });
 });
 

@@ -1,4 +1,4 @@
-import axios, { AxiosError, type InternalAxiosRequestConfig } from 'axios';
+import axios, { AxiosError, type AxiosAdapter, type AxiosResponse, type InternalAxiosRequestConfig } from 'axios';
 import { createAuthInterceptor, type AuthInterceptor, type AuthTokens } from '../../src';
 import { mockApi } from '../helpers/mockApi';
 
@@ -107,6 +107,26 @@ describe('a config the library has sent, sent again', () => {
     expect(api.sent.at(-1)).toEqual({ url: '/open', auth: 'Basic abc' });
     expect(response.config.headers.Authorization).toBe('Basic abc');
   });
+
+  test('a config re-sent through a second instance the same session was attach()ed to, then detached, carries no token', async () => {
+    const sent: unknown[] = [];
+    const adapter: AxiosAdapter = async (config) => {
+      sent.push(config.headers.Authorization);
+      if (config.url === '/403') throw new AxiosError('no', 'ERR_BAD_REQUEST', config, undefined, { data: {}, status: 403, statusText: '', headers: {}, config });
+      return { data: {}, status: 200, statusText: '', headers: {}, config };
+    };
+    const a = axios.create({ baseURL: 'https://api.test', adapter });
+    const b = axios.create({ baseURL: 'https://api.test', adapter });
+    b.interceptors.response.use((r) => r); // b is `late`, a is not
+    const auth = createAuthInterceptor(a, { refresh: async () => ({ accessToken: 'at-2' }) });
+    const detach = auth.attach(b);
+    await auth.setTokens({ accessToken: 'at-1-secret' });
+    const error = (await a.get('/403').catch((e: unknown) => e)) as AxiosError;
+    await b.request(error.config!).catch(() => {});
+    detach();
+    await b.request(error.config!).catch(() => {});
+    expect(sent).toEqual(['Bearer at-1-secret', 'Bearer at-1-secret', undefined]);
+  });
 });
 
 describe('one session per instance', () => {
@@ -128,5 +148,84 @@ describe('one session per instance', () => {
     const a = mockApi();
     const b = mockApi();
     expect(() => a.auth.attach(b.instance)).toThrow(/already has an auth interceptor/);
+  });
+});
+
+describe('a config an adapter of its own answered, or that passed no response interceptor of the session', () => {
+  /** An instance whose adapter answers 200 to everything and records the Authorization it was sent with. */
+  function api() {
+    const sent: unknown[] = [];
+    const instance = axios.create({ baseURL: 'https://api.test' });
+    instance.defaults.adapter = async (config) => {
+      sent.push(config.headers.Authorization);
+      return { data: {}, status: 200, statusText: 'OK', headers: {}, config };
+    };
+    const refresh = async (): Promise<AuthTokens> => ({ accessToken: 'at-2' });
+    return { instance, sent, refresh };
+  }
+
+  /** Another instance, no session: what a config re-sent through it carries. */
+  function bystander() {
+    const seen: unknown[] = [];
+    const other = axios.create();
+    const adapter: AxiosAdapter = async (config) => {
+      seen.push(config.headers.Authorization);
+      return { data: {}, status: 200, statusText: 'OK', headers: {}, config };
+    };
+    return { other, adapter, seen };
+  }
+
+  test('a call that an earlier request interceptor hands to an adapter of its own (an offline mock) leaves no token on response.config', async () => {
+    const { instance } = api();
+    const offline: AxiosAdapter = async (config) => ({ data: { offline: true }, status: 200, statusText: 'OK', headers: {}, config });
+    // Set up before the session, so it runs after the session's request interceptor.
+    instance.interceptors.request.use((config) => {
+      config.adapter = offline;
+      return config;
+    });
+    const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-2' }) });
+    await auth.setTokens({ accessToken: 'at-1' });
+
+    const response = await instance.get('/items');
+    expect(response.data).toEqual({ offline: true });
+    expect(response.config.headers.Authorization).toBeUndefined();
+
+    // ...so the same config re-sent through another instance carries none.
+    const { other, adapter, seen } = bystander();
+    await other.request({ ...response.config, adapter });
+    expect(seen).toEqual([undefined]);
+  });
+
+  test('an error such an adapter throws leaves no token on error.config either', async () => {
+    const { instance } = api();
+    const failing: AxiosAdapter = async (config) => {
+      throw new AxiosError('offline', 'ERR_NETWORK', config);
+    };
+    instance.interceptors.request.use((config) => {
+      config.adapter = failing;
+      return config;
+    });
+    const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-2' }) });
+    await auth.setTokens({ accessToken: 'at-1' });
+
+    const error = (await instance.get('/items').catch((e: unknown) => e)) as AxiosError;
+    expect(error.code).toBe('ERR_NETWORK');
+    expect(error.config!.headers.Authorization).toBeUndefined();
+  });
+
+  test('after instance.interceptors.response.clear(), a call of a session set up behind earlier response interceptors leaves no token on response.config', async () => {
+    const { instance, refresh } = api();
+    instance.interceptors.response.use((response: AxiosResponse) => response);
+    const auth = createAuthInterceptor(instance, { refresh });
+    await auth.setTokens({ accessToken: 'at-1' });
+    // The app drops its own response interceptors; the session's request side is untouched.
+    instance.interceptors.response.clear();
+
+    const response = await instance.get('/items');
+    expect(response.config.headers.Authorization).toBeUndefined();
+
+    const { other, adapter, seen } = bystander();
+    await other.request({ ...response.config, adapter });
+    expect(seen).toEqual([undefined]);
   });
 });

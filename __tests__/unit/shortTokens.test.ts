@@ -1,7 +1,7 @@
 import axios from 'axios';
 import MockAdapter from 'axios-mock-adapter';
 import { createAuthInterceptor, type AuthTokens, type TokenStorage } from '../../src';
-import { fakeClock } from '../helpers/fakes';
+import { claims, fakeClock, jwt } from '../helpers/fakes';
 
 const LIFETIME_S = 2;
 
@@ -96,4 +96,31 @@ test('two sessions sharing a storage that tells them of changes: one refresh per
     expect(server.refreshes).toBe(expiry);
   }
   expect(server.unauthorized).toBe(0);
+});
+
+test('a JWT living 2 s, issued late in a second (iat is whole seconds), is still refreshed before it expires: no 401', async () => {
+  // Client and server share one clock: there is no skew to learn.
+  const second = Date.UTC(2026, 0, 1) / 1000;
+  const clock = fakeClock(second * 1000 + 900);
+  const issue = () => {
+    const iat = Math.floor(Date.now() / 1000);
+    return { accessToken: jwt({ iat, exp: iat + 2 }) };
+  };
+  const instance = axios.create({ baseURL: 'https://api.test' });
+  const statuses: number[] = [];
+  new MockAdapter(instance).onGet('/me').reply((config) => {
+    const exp = claims(String(config.headers?.Authorization).replace('Bearer ', ''))?.exp ?? 0;
+    const status = exp * 1000 > Date.now() ? 200 : 401;
+    statuses.push(status);
+    return status === 200 ? [200, {}] : [401, {}, { 'www-authenticate': 'Bearer error="invalid_token"' }];
+  });
+  const refresh = jest.fn(async () => issue());
+  const auth = createAuthInterceptor(instance, { refresh });
+  await auth.setTokens({ accessToken: 'at-signed-in-000', expiresIn: 3600 });
+
+  await auth.refresh(); // at x.900 s: the token says iat x, exp x+2
+  clock.advance(1_150); // x+2.05 s: that token expired 50 ms ago; the leeway (0.5 s) should have replaced it
+  await instance.get('/me');
+
+  expect(statuses).toEqual([200]);
 });

@@ -1,5 +1,7 @@
-import { indexedDBStorage, memoryStorage, webStorage, type TokenStorage } from '../../src';
-import { flush } from '../helpers/deferred';
+import axios from 'axios';
+import MockAdapter from 'axios-mock-adapter';
+import { createAuthInterceptor, indexedDBStorage, memoryStorage, webStorage, type AuthTokens, type TokenStorage } from '../../src';
+import { deferred, flush, settle } from '../helpers/deferred';
 import { MemoryWebStorage } from '../helpers/fakes';
 import { mockApi } from '../helpers/mockApi';
 
@@ -79,4 +81,56 @@ test('a rotated refresh token is in storage before any waiting call is replayed'
 
 test('indexedDBStorage says so where IndexedDB is missing, rather than keep tokens nowhere', () => {
   expect(() => indexedDBStorage()).toThrow(expect.objectContaining({ name: 'AuthError', code: 'ERR_STORAGE', message: 'indexedDB is not available here' }));
+});
+
+describe('a storage that never answers, or answers late', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test('a call does not hang when storage never answers: it settles within refreshTimeout', async () => {
+    jest.useFakeTimers();
+    const instance = axios.create({ baseURL: 'https://api.test' });
+    new MockAdapter(instance).onAny().reply(200, {});
+    const storage: TokenStorage = { get: () => new Promise(() => {}), set: () => {}, clear: () => {} };
+    createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-0123456789abcdef' }), storage, refreshTimeout: 1_000 });
+
+    let outcome: Awaited<ReturnType<typeof settle>> | undefined;
+    void settle(instance.get('/me')).then((result) => (outcome = result));
+    await jest.advanceTimersByTimeAsync(60_000);
+
+    expect(outcome).toBeDefined();
+  });
+
+  test("a storage write that timed out and lands late does not leave storage holding tokens older than the session's", async () => {
+    jest.useFakeTimers();
+    const slow = deferred();
+    let stored: AuthTokens | null = null;
+    let writes = 0;
+    // A store whose first write is stuck on the network, then goes through after all (a Redis failover).
+    const storage: TokenStorage = {
+      get: async () => stored,
+      set: async (tokens) => {
+        if (writes++ === 0) await slow.promise;
+        stored = tokens;
+      },
+      clear: async () => {
+        stored = null;
+      },
+    };
+    let issued = 1;
+    const refresh = async (): Promise<AuthTokens> => ({ accessToken: `at-${++issued}`, refreshToken: `rt-${issued}` });
+    const auth = createAuthInterceptor(axios.create(), { refresh, storage, refreshTimeout: 1_000 });
+
+    const signIn = auth.setTokens({ accessToken: 'at-1', refreshToken: 'rt-1' }).catch((error: unknown) => error);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(await signIn).toMatchObject({ code: 'ERR_STORAGE' });
+
+    await auth.refresh(); // spends rt-1; storage now holds rt-2
+    expect(stored).toMatchObject({ refreshToken: 'rt-2' });
+
+    slow.resolve(); // the first write lands
+    await jest.advanceTimersByTimeAsync(0);
+
+    // Storage must not go back to rt-1, which the auth server has already spent: the next start would be signed out.
+    expect(stored).toMatchObject({ refreshToken: 'rt-2' });
+  });
 });

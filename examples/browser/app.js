@@ -7,6 +7,8 @@ const storageKind = new URLSearchParams(location.search).get('storage') === 'loc
 
 const tab = Math.random().toString(36).slice(2, 6);
 const api = axios.create();
+// Sign-in and refresh go through an instance of their own, which the session does not guard.
+const authServer = axios.create();
 const state = { signedIn: false, ok: 0, failed: 0, refreshes: 0, lastError: '' };
 /** The auth server's own counts, for every tab together. */
 let server = { refreshes: 0, reuses: 0 };
@@ -18,8 +20,8 @@ const auth = createAuthInterceptor(api, {
   // The demo's tokens live 20 s; the default leeway of 30 s would find each one expiring as it arrives.
   refreshLeeway: 5_000,
   refresh: async (tokens, { signal }) => {
-    const { data } = await api.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal, skipAuth: true });
-    return data;
+    const { data } = await authServer.post('/auth/refresh', { refreshToken: tokens?.refreshToken }, { signal });
+    return data; // { accessToken, refreshToken, expiresIn }: this server answers in the library's names
   },
   onRefreshed: () => {
     state.refreshes++;
@@ -43,8 +45,8 @@ async function burst(n) {
 }
 
 async function signIn() {
-  const { data } = await axios.post('/auth/sign-in');
-  await auth.setTokens(data);
+  const { data } = await authServer.post('/auth/sign-in');
+  await auth.setTokens(data); // with expiresIn, so each tab refreshes before expiry instead of after a 401
   log('signed in');
 }
 
