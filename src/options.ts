@@ -46,10 +46,11 @@ export type RefreshFunction = ((tokens: AuthTokens | null, context: RefreshConte
 
 export interface AuthInterceptorOptions {
   /**
-   * Fetches new tokens. Runs at most once at a time however many calls wait for it. Calling the
-   * same axios instance from here needs `skipAuth: true`; a call made without it fails the
-   * refresh at once with a message that says so. Better still, use another axios instance.
-   * `tokens` is `null` when the session has none (e.g. the refresh token lives in a cookie).
+   * Fetches new tokens. Runs at most once at a time however many calls wait for it. Send its
+   * request through an axios instance of its own (or use a grant of
+   * `axios-auth-interceptor/oauth`), never the guarded one: a call from here through a guarded
+   * instance fails the refresh at once with a message that says so. `tokens` is `null` when the
+   * session has none (e.g. the refresh token lives in an httpOnly cookie: set `refreshWithoutTokens`).
    */
   refresh: RefreshFunction;
   /**
