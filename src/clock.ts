@@ -9,7 +9,11 @@ export class ServerClock {
   #lastAge: unknown;
 
   /** `moved` hears by how much each correction moved the clock. */
-  constructor(private readonly moved: (by: number) => void) {}
+  readonly #moved: (by: number) => void;
+
+  constructor(moved: (by: number) => void) {
+    this.#moved = moved;
+  }
 
   /** Our clock corrected to the server's. */
   now(): number {
@@ -46,6 +50,6 @@ export class ServerClock {
   #set(skew: number): void {
     const by = skew - this.#skew;
     this.#skew = skew;
-    this.moved(by);
+    this.#moved(by);
   }
 }

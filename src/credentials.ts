@@ -21,11 +21,14 @@ export class Credentials {
   value = '';
   readonly #lower: string;
 
-  constructor(
-    private readonly header: string,
-    private readonly scheme: string,
-    private readonly bound: (tokens: AuthTokens) => boolean,
-  ) {
+  readonly #header: string;
+  readonly #scheme: string;
+  readonly #bound: (tokens: AuthTokens) => boolean;
+
+  constructor(header: string, scheme: string, bound: (tokens: AuthTokens) => boolean) {
+    this.#header = header;
+    this.#scheme = scheme;
+    this.#bound = bound;
     this.#lower = header.toLowerCase();
   }
 
@@ -39,9 +42,9 @@ export class Credentials {
     if (tokens !== this.#lastTokens) {
       this.#lastTokens = tokens;
       const { accessToken } = tokens;
-      this.value = this.bound(tokens) ? `DPoP ${accessToken}` : this.scheme ? `${this.scheme} ${accessToken}` : accessToken;
+      this.value = this.#bound(tokens) ? `DPoP ${accessToken}` : this.#scheme ? `${this.#scheme} ${accessToken}` : accessToken;
     }
-    const at = setHeader(config.headers, this.header, this.#lower, this.value);
+    const at = setHeader(config.headers, this.#header, this.#lower, this.value);
     if (record) {
       config[PUT] = this.value;
       config[PUT_AT] = at;

@@ -74,10 +74,14 @@ export class RefreshFlight {
   /** Refreshes that timed out and have not answered yet: one may still bring the only live refresh token. */
   readonly #late = new Set<Promise<Tokens>>();
 
-  constructor(private readonly session: RefreshHost) {}
+  readonly #session: RefreshHost;
+
+  constructor(session: RefreshHost) {
+    this.#session = session;
+  }
 
   start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
-    const session = this.session;
+    const session = this.#session;
     const { refresh, refreshTimeout, lock } = session.options;
     const controller = new AbortController();
     const epoch = session.epoch;
@@ -195,13 +199,13 @@ export class RefreshFlight {
   async #classify(cause: unknown, secrets: Array<string | undefined>): Promise<AuthError> {
     const code = oauthCode(cause);
     if (refused(cause)) {
-      await this.session.end();
-      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.session.redact(cause, secrets) });
+      await this.#session.end();
+      return new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: this.#session.redact(cause, secrets) });
     }
     // Our own errors (a refresh that called its own instance, tokens it returned malformed) say best what went wrong.
-    if (isAuthError(cause)) return this.session.redact(cause, secrets);
+    if (isAuthError(cause)) return this.#session.redact(cause, secrets);
     return new AuthError('ERR_REFRESH_FAILED', code ? `The auth server refused the refresh with ${code}` : 'refresh() failed', {
-      cause: this.session.redact(cause, secrets),
+      cause: this.#session.redact(cause, secrets),
     });
   }
 }

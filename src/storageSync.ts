@@ -13,17 +13,23 @@ export class StorageSync {
   #written = 0;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(
-    private readonly storage: TokenStorage,
-    private readonly timeout: number,
-    private readonly timers: WaitTimers,
-    /** What the session holds now, to cover a stale write with. */
-    private readonly held: () => Tokens | undefined,
-    private readonly redact: (error: unknown) => unknown,
-  ) {}
+  readonly #storage: TokenStorage;
+  readonly #timeout: number;
+  readonly #timers: WaitTimers;
+  /** What the session holds now, to cover a stale write with. */
+  readonly #held: () => Tokens | undefined;
+  readonly #redact: (error: unknown) => unknown;
+
+  constructor(storage: TokenStorage, timeout: number, timers: WaitTimers, held: () => Tokens | undefined, redact: (error: unknown) => unknown) {
+    this.#storage = storage;
+    this.#timeout = timeout;
+    this.#timers = timers;
+    this.#held = held;
+    this.#redact = redact;
+  }
 
   read(): Promise<AuthTokens | null> {
-    return this.#bounded(() => this.storage.get());
+    return this.#bounded(() => this.#storage.get());
   }
 
   /**
@@ -34,11 +40,11 @@ export class StorageSync {
   async write(tokens: Tokens): Promise<void> {
     const seq = ++this.#writes;
     const landed = () => {
-      if (seq < this.#written) void this.write(this.held() ?? null).catch(() => {});
+      if (seq < this.#written) void this.write(this.#held() ?? null).catch(() => {});
       else this.#written = seq;
     };
     await this.#bounded(() => {
-      const pending = Promise.resolve().then(() => (tokens ? this.storage.set(tokens) : this.storage.clear()));
+      const pending = Promise.resolve().then(() => (tokens ? this.#storage.set(tokens) : this.#storage.clear()));
       pending.then(landed, () => {});
       return pending;
     });
@@ -46,7 +52,7 @@ export class StorageSync {
 
   /** Hears what other tabs or processes store, for storage that can tell. */
   listen(stored: (tokens: AuthTokens | null) => void): void {
-    this.#unsubscribe ??= this.storage.subscribe?.(stored);
+    this.#unsubscribe ??= this.#storage.subscribe?.(stored);
   }
 
   unlisten(): void {
@@ -61,13 +67,13 @@ export class StorageSync {
       return await Promise.race([
         operation(),
         new Promise<never>((_, reject) => {
-          timer = this.timers.start(this.timeout, () => reject(new Error(`Token storage did not answer within ${this.timeout} ms`)));
+          timer = this.#timers.start(this.#timeout, () => reject(new Error(`Token storage did not answer within ${this.#timeout} ms`)));
         }),
       ]);
     } catch (cause) {
-      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.redact(cause) });
+      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.#redact(cause) });
     } finally {
-      this.timers.stop(timer);
+      this.#timers.stop(timer);
     }
   }
 }
