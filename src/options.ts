@@ -164,7 +164,7 @@ const DEFAULTS = { header: 'Authorization', scheme: 'Bearer', refreshTimeout: 30
 const isFunction = (value: unknown) => typeof value === 'function';
 /** Whether `pair` can sign DPoP proofs: a private and a public WebCrypto key. */
 export const isKeyPair = (pair: any): pair is CryptoKeyPair => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public';
-export const DPOP_EXPECTED = "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop'), or a function that returns the one in use";
+export const DPOP_EXPECTED = "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop'), or a function returning it";
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = (test: (value: any) => boolean) => (value: unknown) => value === undefined || test(value);
 const isOrigin = (value: unknown) => {

@@ -13,7 +13,14 @@ import type { Session } from './session';
 const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-type Routed = Marked & { cache?: unknown; id?: unknown };
+/**
+ * On a config a cache handles: routed here before. A string key, so it survives a plugin
+ * re-sending the config (axios-retry): the cache's key on a re-sent config was computed on its
+ * first pass, after the token was set, and is no sign of a wrong set-up.
+ */
+const ROUTED = 'axios-auth-interceptor:routed';
+
+type Routed = Marked & { cache?: unknown; id?: unknown; [ROUTED]?: boolean };
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
 
@@ -130,9 +137,12 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const route = (config: Routed) => {
     // axios-cache-interceptor keys a call by its headers in its own request interceptor; when
     // that ran before this one, the key cannot know whose call it is.
-    if (!warned && typeof config.cache === 'object' && config.id !== undefined) {
-      warned = true;
-      session.emit({ type: 'setup-problem', problem: 'A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user' });
+    if (typeof config.cache === 'object') {
+      if (!warned && config.id !== undefined && !config[ROUTED]) {
+        warned = true;
+        session.emit({ type: 'setup-problem', problem: 'A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user' });
+      }
+      config[ROUTED] = true;
     }
     const adapter = unwrap(config.adapter) as InternalAxiosRequestConfig['adapter'];
     const isStandIn = typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter);
@@ -147,9 +157,18 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
     // axios builds its fetch adapter from the call's `env.fetch`: that is part of what is wrapped.
     const fetch = (config.env as { fetch?: unknown } | undefined)?.fetch;
     if (!wrapped || adapter !== lastAdapter || fetch !== lastFetch) {
+      let send: AxiosAdapter;
+      try {
+        send = getAdapter(adapter, config);
+      } catch {
+        // An adapter this axios or runtime cannot build ('fetch' before axios 1.7, 'http' in a
+        // worker): axios says so itself when it dispatches the call. Thrown from here, axios
+        // before 1.19 would turn its message into a TypeError about its own interceptor.
+        return config;
+      }
       lastAdapter = adapter;
       lastFetch = fetch;
-      wrapped = Object.assign(authenticate(getAdapter(adapter, config), adapter), { [WRAPS]: adapter });
+      wrapped = Object.assign(authenticate(send, adapter), { [WRAPS]: adapter });
     }
     config.adapter = wrapped;
     return config;

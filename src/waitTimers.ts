@@ -10,11 +10,9 @@ export class WaitTimers {
   /** Released and not resumed since: timers started now (a refresh begun in the same tick) are let go too. */
   #idle = false;
 
+  /** Starts a timer; every one is stopped by its owner when the wait it bounds ends, fired or not. */
   start(ms: number, fire: () => void): Timer {
-    const timer = setTimeout(() => {
-      this.#live.delete(timer);
-      fire();
-    }, ms);
+    const timer = setTimeout(fire, ms);
     this.#live.add(timer);
     if (this.#idle) unref(timer);
     return timer;

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import { setupCache, type AxiosCacheInstance } from 'axios-cache-interceptor';
+import axiosRetry from 'axios-retry';
 import { createAuthInterceptor, type AuthEvent } from '../../src';
 import { flush, settle, until } from '../helpers/deferred';
 import { startInteropServer, refreshThrough, type InteropServer } from '../helpers/interopServer';
@@ -99,4 +100,14 @@ test('axios-cache-interceptor, setupCache before createAuthInterceptor: with Var
   }
   expect(seen).toEqual(['alice', 'bob', 'carol', 'alice'].map((user) => ({ user, first: user, again: user, againCached: true })));
   expect(server.api.filter((r) => r.path === '/api/me')).toHaveLength(4);
+});
+
+test('setupCache before createAuthInterceptor, with axios-retry re-sending refused calls: no false setup-problem for the retries', async () => {
+  const events: AuthEvent[] = [];
+  const { api, auth } = cachedApi('setupCache before createAuthInterceptor', (event) => events.push(event));
+  axiosRetry(api, { retries: 2, retryCondition: () => true });
+  await auth.setTokens(server.signIn('alice'));
+  await expect(api.get('/api/always-401')).rejects.toMatchObject({ response: { status: 401 } });
+  expect(server.api.filter((request) => request.path === '/api/always-401').length).toBeGreaterThan(2);
+  expect(events.filter((e) => e.type === 'setup-problem')).toEqual([]);
 });

@@ -82,6 +82,16 @@ test('a call with its own adapter uses it, and the next call is back on the inst
   expect(api.sent).toEqual([{ url: '/a', auth: 'Bearer at-1' }]);
 });
 
+test("an adapter axios cannot build fails with axios's own error, on every supported axios", async () => {
+  const instance = axios.create({ baseURL: 'https://api.test' });
+  const auth = createAuthInterceptor(instance, { refresh: async () => ({ accessToken: 'at-2' }) });
+  await auth.setTokens({ accessToken: 'at-1' });
+  const error = await instance.get('/x', { adapter: 'no-such-adapter' as never }).catch((e: unknown) => e);
+  expect(error).not.toBeInstanceOf(TypeError);
+  expect(error).toMatchObject({ message: expect.stringMatching(/adapter/i) });
+  expect(String((error as Error).message)).not.toContain('at-1');
+});
+
 describe('eject()', () => {
   test('later calls carry no token and their 401s pass straight through', async () => {
     const api = mockApi();
