@@ -53,6 +53,15 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const policy = createOriginPolicy(session.options.allowedOrigins);
   let attached = true;
   let warned = false;
+  let homeless = false;
+  /**
+   * Says once what in the set-up defeats the session: to `onEvent` when the app listens, else on
+   * the console, where a developer who listens to nothing still sees it.
+   */
+  const setupProblem = (problem: string) => {
+    if (session.options.onEvent) session.emit({ type: 'setup-problem', problem });
+    else console.warn(`[axios-auth-interceptor] ${session.redact(problem)}`);
+  };
   const responses = target.interceptors.response as { handlers?: unknown[] };
   const requests = target.interceptors.request as { handlers?: unknown[] };
   // Request interceptors set up before this one run after it: only for them (a cache keyed by
@@ -99,6 +108,11 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
         credentials.take(config);
         const { origin } = destination;
         session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
+        // No baseURL and no page (Node): no origin is the instance's own, so every full URL goes bare.
+        if (!homeless && !destination.home && session.tokens) {
+          homeless = true;
+          setupProblem(`The token was withheld from ${origin ?? 'a URL with no origin'}: this instance has no baseURL, so no origin is its own. Give it a baseURL, or list the origin in allowedOrigins`);
+        }
         return send(config);
       }
       if (session.flight.invoking) {
@@ -140,7 +154,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
     if (typeof config.cache === 'object') {
       if (!warned && config.id !== undefined && !config[ROUTED]) {
         warned = true;
-        session.emit({ type: 'setup-problem', problem: 'A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user' });
+        setupProblem('A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user');
       }
       config[ROUTED] = true;
     }
