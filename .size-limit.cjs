@@ -16,6 +16,7 @@ module.exports = [
 // a redirect and read at most 1 MiB, on every adapter and axios version (issue 16), measured 5,970 B.
   { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '6600 B', ...common },
   { name: 'axios-auth-interceptor/dpop (all)', path: 'dist/dpop.mjs', import: '*', limit: '3700 B', ...common },
-  // A Node module: its built-in `crypto` costs nothing.
-  { name: 'axios-auth-interceptor/redis (all)', path: 'dist/redis.mjs', import: '*', limit: '1300 B', ...common, ignore: ['axios', 'crypto'] },
+  // A Node module: its built-in `crypto` costs nothing. Raised from 1,300 B by a decision: its
+  // options refuse misspelt keys with a suggestion (issue 18), measured 1,417 B.
+  { name: 'axios-auth-interceptor/redis (all)', path: 'dist/redis.mjs', import: '*', limit: '1560 B', ...common, ignore: ['axios', 'crypto'] },
 ];

@@ -5,7 +5,7 @@ import type { DPoP } from './dpop/createDPoP';
 import type { AuthEvent, RefreshReason } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
-import { invalid } from './validation';
+import { checkKeys, invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
@@ -208,6 +208,9 @@ function storageHint(value: unknown): string {
 
 /** Fills in defaults and rejects options that cannot work, before any call depends on them. */
 export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions {
+  // axios-auth-refresh's signature is (instance, refreshFunction): say how ours differs.
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with at least `refresh`', options, typeof options === 'function' ? '; pass it as { refresh: yourFunction }' : '; pass { refresh: async (tokens) => newTokens }');
+  checkKeys(options, RULES.map(([name]) => name));
   const resolved: Record<string, unknown> = { ...options };
   for (const [name, value] of Object.entries(DEFAULTS)) resolved[name] ??= value;
   resolved.storage ??= memoryStorage();

@@ -71,7 +71,9 @@ export function normalizeTokens(value: unknown, previous: AuthTokens | null, ser
   const fail = (what: string): never => {
     throw new AuthError('ERR_INVALID_TOKENS', `Expected tokens with ${what}`);
   };
-  if (typeof value !== 'object' || value === null) return fail('an object, got ' + (value === null ? 'null' : typeof value));
+  if (typeof value !== 'object' || value === null) {
+    throw new AuthError('ERR_INVALID_TOKENS', `Expected tokens to be an object like { accessToken, refreshToken, expiresIn }, got ${value === null ? 'null' : typeof value}`);
+  }
   const { accessToken, refreshToken = previous?.refreshToken, expiresAt, expiresIn, tokenType, scope } = value as Partial<AuthTokens>;
   if (typeof accessToken !== 'string' || accessToken === '') {
     const hint = 'access_token' in value || 'data' in value ? '; map the server\'s answer: { accessToken: data.access_token, refreshToken: data.refresh_token, expiresIn: data.expires_in }' : '';

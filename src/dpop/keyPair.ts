@@ -1,4 +1,4 @@
-import { invalid } from '../validation';
+import { checkKeys, invalid } from '../validation';
 import { algorithmOf, keyGenParams, type DPoPAlgorithm } from './algorithms';
 
 export interface GenerateDPoPKeyPairOptions {
@@ -19,6 +19,7 @@ const ALGS = 'one of ES256, ES384, ES512, PS256, PS384, PS512, RS256, RS384, RS5
  * @param alg the JWS algorithm; `ES256` is the one every DPoP server supports.
  */
 export async function generateDPoPKeyPair(alg: DPoPAlgorithm = 'ES256', options: GenerateDPoPKeyPairOptions = {}): Promise<CryptoKeyPair> {
+  checkKeys(options, ['extractable']);
   const params = keyGenParams(alg);
   if (!params) throw invalid('alg', ALGS, alg);
   const pair = (await crypto.subtle.generateKey(params, options.extractable === true, ['sign', 'verify'])) as CryptoKeyPair;

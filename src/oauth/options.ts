@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance } from 'axios';
-import { check, invalid } from '../validation';
+import { check, checkKeys, invalid } from '../validation';
 
 /** How the client proves its identity at the token endpoint (RFC 6749 section 2.3, OpenID Connect Core section 9). */
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -82,6 +82,20 @@ export interface ResolvedGrantOptions {
   allowInsecureRequests: boolean;
 }
 
+/** Every option's name: a `Record` over the interface's keys, so the compiler notices one left out. */
+const GRANT_OPTIONS: Record<keyof GrantOptions, true> = {
+  issuer: true,
+  tokenEndpoint: true,
+  clientId: true,
+  clientSecret: true,
+  clientAuthentication: true,
+  scope: true,
+  resource: true,
+  params: true,
+  http: true,
+  allowInsecureRequests: true,
+};
+
 /** Form fields a grant sets itself, which `params` must not replace. */
 const RESERVED = ['grant_type', 'refresh_token', 'client_id', 'client_secret', 'scope', 'resource'];
 
@@ -112,6 +126,7 @@ export function checkEndpoint(name: string, value: unknown, allowInsecureRequest
 /** Fills in defaults and rejects options that cannot work, when the grant is created. */
 export function resolveGrantOptions(options: GrantOptions): ResolvedGrantOptions {
   if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with `clientId` and `issuer` or `tokenEndpoint`', options);
+  checkKeys(options, Object.keys(GRANT_OPTIONS));
   const { issuer, tokenEndpoint, clientId, clientSecret, scope, resource = [], params = {}, http, allowInsecureRequests = false } = options;
   check('allowInsecureRequests', allowInsecureRequests, typeof allowInsecureRequests === 'boolean', 'a boolean');
   if ((issuer === undefined) === (tokenEndpoint === undefined)) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RefreshLock } from '../locks/types';
-import { check } from '../validation';
+import { check, checkKeys } from '../validation';
 import { checkClient, commandSender, isPositive, type RedisClient } from './client';
 
 export interface RedisLockOptions {
@@ -49,6 +49,8 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export function redisLock(client: RedisClient, options: RedisLockOptions = {}): RefreshLock {
   const { prefix = 'axios-auth-interceptor:', key = 'refresh-lock', ttl = 60_000, retryDelay = 50, timeout = 5_000 } = options;
   const waitTimeout = options.waitTimeout ?? 2 * ttl;
+  // Every option's name, checked by the compiler against the interface.
+  checkKeys(options, Object.keys({ prefix, key, ttl, retryDelay, waitTimeout, timeout } satisfies Required<RedisLockOptions>));
   checkClient(client);
   check('prefix', prefix, typeof prefix === 'string', 'a string');
   check('key', key, typeof key === 'string' && key !== '', 'a non-empty string');

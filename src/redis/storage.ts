@@ -1,6 +1,6 @@
 import { fromJson } from '../storage/json';
 import type { TokenStorage } from '../storage/types';
-import { check } from '../validation';
+import { check, checkKeys } from '../validation';
 import { checkClient, commandSender, isPositive, type RedisClient } from './client';
 
 export interface RedisStorageOptions {
@@ -25,7 +25,10 @@ export interface RedisStorageOptions {
  * Keeps the session's tokens in one Redis key, as JSON, shared by every process that uses the
  * same key. Pair it with `redisLock` so that only one of them refreshes at a time.
  */
-export function redisStorage(client: RedisClient, { prefix = 'axios-auth-interceptor:', key = 'tokens', timeout = 5_000 }: RedisStorageOptions = {}): TokenStorage {
+export function redisStorage(client: RedisClient, options: RedisStorageOptions = {}): TokenStorage {
+  const { prefix = 'axios-auth-interceptor:', key = 'tokens', timeout = 5_000 } = options;
+  // Every option's name, checked by the compiler against the interface.
+  checkKeys(options, Object.keys({ prefix, key, timeout } satisfies Required<RedisStorageOptions>));
   checkClient(client);
   check('prefix', prefix, typeof prefix === 'string', 'a string');
   check('key', key, typeof key === 'string' && key !== '', 'a non-empty string');
