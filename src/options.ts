@@ -9,6 +9,7 @@ import { checkKeys, invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
+import type { CryptoKeyPair } from './webTypes';
 
 /**
  * Answers challenges a refresh cannot fix. The app's `onChallenge` returns tokens that can

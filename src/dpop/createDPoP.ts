@@ -1,4 +1,5 @@
 import { invalid } from '../validation';
+import type { CryptoKeyPair, JsonWebKey } from '../webTypes';
 import { signParams, type DPoPAlgorithm } from './algorithms';
 import { base64url, sha256 } from './base64url';
 import { htu, targetUrl } from './htu';

@@ -1,3 +1,4 @@
+import type { JsonWebKey } from '../webTypes';
 import { sha256 } from './base64url';
 
 /** RFC 7638 section 3.2: the members that define a public key, by key type, in lexicographic order. */

@@ -1,4 +1,5 @@
 import { checkKeys, invalid } from '../validation';
+import type { CryptoKeyPair, JsonWebKey } from '../webTypes';
 import { algorithmOf, keyGenParams, type DPoPAlgorithm } from './algorithms';
 
 export interface GenerateDPoPKeyPairOptions {

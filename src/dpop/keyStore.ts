@@ -1,4 +1,5 @@
 import { objectStore } from '../storage/objectStore';
+import type { CryptoKeyPair } from '../webTypes';
 import type { DPoPAlgorithm } from './algorithms';
 import { generateDPoPKeyPair } from './keyPair';
 

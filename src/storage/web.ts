@@ -1,4 +1,5 @@
 import { invalid } from '../validation';
+import type { WebStorageArea } from '../webTypes';
 import { fromJson } from './json';
 import type { TokenStorage } from './types';
 
@@ -8,7 +9,7 @@ import type { TokenStorage } from './types';
  * With `localStorage`, the page's `storage` event tells each tab when another one refreshed or
  * signed out.
  */
-export function webStorage(storage: Storage, key = 'auth-tokens'): TokenStorage {
+export function webStorage(storage: WebStorageArea, key = 'auth-tokens'): TokenStorage {
   if (typeof storage?.getItem !== 'function') {
     throw invalid('storage', 'a Web Storage area such as localStorage', storage, '; outside a browser use memoryStorage() or your own { get, set, clear }');
   }
