@@ -8,14 +8,11 @@ const MIN_ANYWHERE = 8;
 /** Characters that continue a token: a short secret touching one is part of a longer word, not the secret. */
 const WORD = 'A-Za-z0-9._~+/%-';
 
-/** Characters no common encoder (encodeURIComponent, URLSearchParams, axios, qs) ever escapes. */
-const NEVER_ENCODED = /^[A-Za-z0-9._-]$/;
-
 /** What an error prints besides its enumerable fields; read even when they are getters. */
 const PRINTED = ['message', 'stack', 'cause', 'errors'];
 
 /** Containers whose entries are printed by `util.inspect` and can be rewritten with `delete` and `append`. */
-const ENTRY_LISTS = ['[object URLSearchParams]', '[object FormData]', '[object Headers]'];
+const ENTRY_LISTS = ['URLSearchParams', 'FormData', 'Headers'];
 
 interface EntryList {
   entries(): IterableIterator<[string, unknown]>;
@@ -35,7 +32,7 @@ interface EntryList {
  * `URLSearchParams`, `FormData`, `Headers` and `URL`. Class instances such as sockets, streams,
  * agents and buffers are left alone; a `request` beside a `config` (the `ClientRequest` or XHR
  * that holds the headers as sent) is made non-enumerable, so neither `JSON.stringify` nor
- * `util.inspect` prints it.
+ * `util.inspect` prints it. A fetch `Request` or `Response` is replaced by a one-line summary.
  *
  * The rule for strings:
  * - A secret of 8 characters or more is masked wherever it appears: as it is, percent-encoded
@@ -66,38 +63,44 @@ type Mask = (text: string, fieldName?: boolean) => string;
 
 function masker(secrets: Iterable<string | null | undefined>): Mask {
   const known = [...new Set(secrets)].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
-  const byLength = (a: string, b: string) => b.length - a.length; // the longer of two overlapping forms wins
-  const anywhere = known.filter((secret) => secret.length >= MIN_ANYWHERE).flatMap((secret) => [secret, ...base64Cores(secret)]);
-  const alone = known.filter((secret) => secret.length < MIN_ANYWHERE);
-  const anywherePattern = anywhere.length ? new RegExp(anywhere.sort(byLength).map(encodedForms).join('|'), 'g') : undefined;
+  // One alternative per form of the long (or the short) secrets, the longer of two overlapping forms first.
+  const alternatives = (long: boolean) =>
+    known
+      .filter((secret) => (secret.length >= MIN_ANYWHERE) === long)
+      .flatMap((secret) => (long ? [secret, ...base64Cores(secret)] : secret))
+      .sort((a, b) => b.length - a.length)
+      .map(encodedForms)
+      .join('|');
+  const anywhere = alternatives(true);
+  const alone = alternatives(false);
+  // Each pattern is used only when it has a secret to find (an empty one would match everywhere).
+  const anywherePattern = new RegExp(anywhere, 'g');
   // The boundary before is captured, not looked behind, for engines without lookbehind.
-  const alonePattern = alone.length ? new RegExp(`(^|[^${WORD}])(?:${alone.sort(byLength).map(encodedForms).join('|')})(?![${WORD}])`, 'g') : undefined;
-  return (text, fieldName = false) => {
-    const masked = anywherePattern ? text.replace(anywherePattern, MASK) : text;
-    return alonePattern && !fieldName ? masked.replace(alonePattern, `$1${MASK}`) : masked;
+  const alonePattern = new RegExp(`(^|[^${WORD}])(?:${alone})(?![${WORD}])`, 'g');
+  return (text, fieldName) => {
+    if (anywhere) text = text.replace(anywherePattern, MASK);
+    return alone && !fieldName ? text.replace(alonePattern, `$1${MASK}`) : text;
   };
 }
+
+/** The UTF-8 bytes of `text`, as percent-encoding and base64 see them. */
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** A pattern matching `literal` with any character an encoder may escape either as it is or escaped. */
 function encodedForms(literal: string): string {
   let pattern = '';
   for (const char of literal) {
-    if (NEVER_ENCODED.test(char)) {
+    // Letters, digits and `-._` are never escaped by any common encoder (encodeURIComponent,
+    // URLSearchParams, axios, qs).
+    if (/[\w.-]/.test(char)) {
       pattern += char === '.' ? '\\.' : char;
       continue;
     }
-    const forms = [char.replace(/[\\^$*+?.()|[\]{}/-]/g, '\\$&'), percentEncoded(char)];
-    if (char === ' ') forms.push('\\+');
-    if (char === '/') forms.push('\\\\\\/');
-    pattern += `(?:${forms.join('|')})`;
-  }
-  return pattern;
-}
-
-function percentEncoded(char: string): string {
-  let pattern = '';
-  for (const byte of new TextEncoder().encode(char)) {
-    pattern += `%${byte.toString(16).padStart(2, '0').replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`)}`;
+    // Any other character stands for itself behind a backslash (there is no `u` flag), and may be
+    // percent-encoded as its UTF-8 bytes (hex digits in either case); a space may be `+`, and JSON
+    // may write `/` as `\/`.
+    const percent = [...utf8(char)].map((byte) => `%${(byte | 256).toString(16).slice(1)}`).join('');
+    pattern += `(?:\\${char}|${percent.replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`)}${char === ' ' ? '|\\+' : char === '/' ? '|\\\\\\/' : ''})`;
   }
   return pattern;
 }
@@ -107,28 +110,20 @@ function percentEncoded(char: string): string {
  * ways its bytes can fall on base64's 3-byte groups inside longer text.
  */
 function base64Cores(secret: string): string[] {
-  const bytes = new TextEncoder().encode(secret);
-  const cores: string[] = [];
-  for (let offset = 0; offset < 3; offset++) {
-    let binary = '\0'.repeat(offset);
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    const core = btoa(binary).slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
-    cores.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
-  }
-  return cores;
+  let binary = '';
+  for (const byte of utf8(secret)) binary += String.fromCharCode(byte);
+  return [0, 1, 2].flatMap((offset) => {
+    const core = btoa('\0'.repeat(offset) + binary).slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
+    return [core, core.replace(/\+/g, '-').replace(/\//g, '_')];
+  });
 }
 
-const tag = (value: object) => Object.prototype.toString.call(value);
+/** `Object.prototype.toString`'s tag: `Map` for a Map of any realm. */
+const tag = (value: object) => Object.prototype.toString.call(value).slice(8, -1);
 
-function isErrorLike(value: object): boolean {
-  return value instanceof Error || tag(value) === '[object Error]' || isAuthError(value);
-}
+const isErrorLike = (value: object) => value instanceof Error || tag(value) === 'Error' || isAuthError(value);
 
-/** Plain data of any realm, errors and axios headers have their fields walked; other class instances do not. */
-function hasDataFields(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === null || Object.getPrototypeOf(proto) === null || Array.isArray(value) || isErrorLike(value) || tag(value) === '[object AxiosHeaders]';
-}
+const { ownKeys, getOwnPropertyDescriptor: ownField, getPrototypeOf: protoOf, deleteProperty } = Reflect;
 
 /** A walk over one value, which cleans each object once (also in cycles) and remembers what replaced it. */
 function cleaner(mask: Mask): (value: unknown) => unknown {
@@ -151,85 +146,97 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
 
   const cleanObject = (value: object): unknown => {
     const kind = tag(value);
-    if (kind === '[object Map]') return cleanMap(value as Map<unknown, unknown>);
-    if (kind === '[object Set]') return cleanSet(value as Set<unknown>);
-    if (ENTRY_LISTS.includes(kind)) return cleanEntries(value as unknown as EntryList);
-    if (kind === '[object URL]') return cleanUrl(value as URL);
+    // Map and Set (a Set's entries are [value, value]) through their own built-in methods, which
+    // a subclass cannot override. A frozen Map still accepts set(): freezing guards its fields,
+    // not its entries. An entry list's names are field names; a Map's keys are values.
+    const builtIn = kind === 'Map' ? Map.prototype : kind === 'Set' ? Set.prototype : undefined;
+    if (builtIn) {
+      const call = (method: Function, ...args: unknown[]) => method.call(value, ...args);
+      cleanEntries(call(builtIn.entries), clean, () => call(builtIn.clear), (key, item) => call(kind === 'Map' ? Map.prototype.set : Set.prototype.add, key, item));
+      return value;
+    }
+    if (ENTRY_LISTS.includes(kind)) {
+      const list = value as EntryList;
+      cleanEntries(list.entries(), (name) => mask(name, true), (names) => new Set(names).forEach((name) => list.delete(name)), (name, item) => list.append(name, item));
+      return value;
+    }
+    if (kind === 'URL') {
+      const url = value as URL;
+      const href = mask(url.href);
+      // Set back, a masked URL may be parsed into another that still shows a secret: then the text stands in.
+      if (href !== url.href) {
+        try {
+          url.href = href;
+        } catch {
+          return href;
+        }
+        if (mask(url.href) !== url.href) return href;
+      }
+      return url;
+    }
     // A fetch Request or Response (ky and fetch wrappers keep them on their errors) prints its
     // headers under util.inspect and cannot be cleaned in place: a summary stands in for it.
-    if (kind === '[object Request]' || kind === '[object Response]') {
+    if (kind === 'Request' || kind === 'Response') {
       const { method = '', url = '', status = '' } = value as { method?: string; url?: string; status?: number };
-      return mask(`[${kind.slice(8, -1)} ${method || status} ${url}]`);
+      return mask(`[${kind} ${method || status} ${url}]`);
     }
-    return hasDataFields(value) ? cleanFields(value) : value;
+    // Plain data of any realm, errors and axios headers have their fields walked; other class instances do not.
+    const proto = protoOf(value);
+    return proto === null || protoOf(proto) === null || Array.isArray(value) || isErrorLike(value) || kind === 'AxiosHeaders' ? cleanFields(value) : value;
   };
 
-  const cleanMap = (map: Map<unknown, unknown>): Map<unknown, unknown> => {
-    const entries = [...Map.prototype.entries.call(map)];
-    const cleaned = entries.map(([key, item]) => [clean(key), clean(item)] as const);
-    if (cleaned.every(([key, item], i) => key === entries[i]![0] && item === entries[i]![1])) return map;
-    // A frozen Map still accepts set(): freezing guards its fields, not its entries.
-    Map.prototype.clear.call(map);
-    for (const [key, item] of cleaned) Map.prototype.set.call(map, key, item);
-    return map;
-  };
-
-  const cleanSet = (set: Set<unknown>): Set<unknown> => {
-    const items = [...Set.prototype.values.call(set)];
-    const cleaned = items.map(clean);
-    if (cleaned.every((item, i) => item === items[i])) return set;
-    Set.prototype.clear.call(set);
-    for (const item of cleaned) Set.prototype.add.call(set, item);
-    return set;
-  };
-
-  const cleanEntries = (list: EntryList): EntryList => {
-    const entries = [...list.entries()];
-    const cleaned = entries.map(([name, item]) => [mask(name, true), clean(item)] as const);
-    if (cleaned.every(([name, item], i) => name === entries[i]![0] && item === entries[i]![1])) return list;
-    for (const name of new Set(entries.map(([name]) => name))) list.delete(name);
-    for (const [name, item] of cleaned) list.append(name, item);
-    return list;
-  };
-
-  const cleanUrl = (url: URL): URL | string => {
-    const href = mask(url.href);
-    if (href === url.href) return url;
-    try {
-      url.href = href;
-    } catch {
-      return href;
+  /** Cleans a container's entries and, if that changed any, empties it (`clear` gets the old keys) and adds them back in order. */
+  const cleanEntries = <K>(entries: Iterable<[K, unknown]>, cleanKey: (key: K) => K, clear: (keys: K[]) => void, add: (key: K, item: unknown) => void) => {
+    const before = [...entries];
+    const after = before.map(([key, item]) => [cleanKey(key), clean(item)] as const);
+    if (after.some(([key, item], i) => key !== before[i]![0] || item !== before[i]![1])) {
+      clear(before.map(([key]) => key));
+      for (const [key, item] of after) add(key, item);
     }
-    return mask(url.href) === url.href ? url : href;
   };
 
   const cleanFields = (record: object): object => {
     const error = isErrorLike(record);
     // Only axios errors and responses carry `config` beside `request`; other data keeps its fields.
-    const hideRequest = 'config' in record && Object.prototype.hasOwnProperty.call(record, 'request');
-    const changes = new Map<PropertyKey, { key: PropertyKey; descriptor: PropertyDescriptor }>();
-    for (const key of Reflect.ownKeys(record)) {
-      const descriptor = Reflect.getOwnPropertyDescriptor(record, key)!;
+    const hideRequest = 'config' in record && Object.hasOwn(record, 'request');
+    /** Each changed field by its old key: its new key and its new descriptor. */
+    const changes = new Map<PropertyKey, [PropertyKey, PropertyDescriptor]>();
+    for (const key of ownKeys(record)) {
+      const descriptor = ownField(record, key)!;
+      const { value, get, enumerable } = descriptor;
       if (hideRequest && key === 'request') {
-        if (descriptor.enumerable) changes.set(key, { key, descriptor: { ...descriptor, enumerable: false } });
+        if (enumerable) changes.set(key, [key, { ...descriptor, enumerable: false }]);
         continue;
       }
       if (error && (key === 'name' || key === 'code')) continue;
       const newKey = typeof key === 'string' && !Array.isArray(record) ? mask(key, true) : key;
-      const current = read(record, key, descriptor, error);
-      if (current === absent) {
-        if (newKey !== key) changes.set(key, { key: newKey, descriptor });
-        continue;
+      // The field's value as printing would see it; getters are called only where a printer calls them.
+      let current = value;
+      let readable = 'value' in descriptor;
+      if (get && (enumerable || (error && PRINTED.includes(key as string)))) {
+        try {
+          current = get.call(record);
+          readable = true;
+        } catch {
+          // a getter that throws prints nothing
+        }
       }
-      const next = clean(current.value);
-      if (next === current.value && newKey === key) continue;
-      const writable = 'value' in descriptor ? descriptor.writable : descriptor.set !== undefined;
-      changes.set(key, { key: newKey, descriptor: { value: next, writable, enumerable: descriptor.enumerable, configurable: descriptor.configurable } });
+      // A field that cannot be read keeps its descriptor; one that can is rewritten as a value.
+      const next = readable ? clean(current) : current;
+      if (next !== current || newKey !== key) {
+        changes.set(key, [newKey, readable ? { value: next, writable: descriptor.writable ?? !!descriptor.set, enumerable, configurable: descriptor.configurable } : descriptor]);
+      }
     }
     if (!changes.size) return record;
     let inPlace = true;
-    for (const [key, change] of changes) {
-      inPlace = define(record, change.key, change.descriptor) && (change.key === key || Reflect.deleteProperty(record, key)) && inPlace;
+    for (const [key, [newKey, descriptor]] of changes) {
+      let defined = false;
+      try {
+        defined = Reflect.defineProperty(record, newKey, descriptor);
+      } catch {
+        // a proxy's trap that throws: as good as refused
+      }
+      inPlace = defined && (newKey === key || deleteProperty(record, key)) && inPlace;
     }
     return inPlace ? record : copy(record, changes, error);
   };
@@ -237,51 +244,24 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
   return clean;
 }
 
-const absent = Symbol('absent');
-
-/** A field's value as printing would see it; getters are called only where a printer calls them. */
-function read(record: object, key: PropertyKey, descriptor: PropertyDescriptor, error: boolean): { value: unknown } | typeof absent {
-  if ('value' in descriptor) return { value: descriptor.value };
-  const printed = descriptor.enumerable || (error && typeof key === 'string' && PRINTED.includes(key));
-  if (!descriptor.get || !printed) return absent;
-  try {
-    return { value: descriptor.get.call(record) };
-  } catch {
-    return absent; // a getter that throws prints nothing
-  }
-}
-
-function define(target: object, key: PropertyKey, descriptor: PropertyDescriptor): boolean {
-  try {
-    return Reflect.defineProperty(target, key, descriptor);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A clean stand-in for an object that could not be changed in place: same prototype, same fields
  * (cleaned ones replaced), all of them writable. An error's stand-in is a real error, so it
  * prints and is recognised as one.
  */
-function copy(record: object, changes: Map<PropertyKey, { key: PropertyKey; descriptor: PropertyDescriptor }>, error: boolean): object {
-  const proto = Object.getPrototypeOf(record) as object | null;
-  const target: object = error ? errorShell() : Array.isArray(record) ? [] : {};
-  Object.setPrototypeOf(target, proto);
-  for (const key of Reflect.ownKeys(record)) {
-    if (Array.isArray(record) && key === 'length') continue;
-    const change = changes.get(key);
-    const descriptor = change?.descriptor ?? Reflect.getOwnPropertyDescriptor(record, key)!;
-    const open = 'value' in descriptor ? { writable: true } : {};
-    Object.defineProperty(target, change?.key ?? key, { ...descriptor, ...open, configurable: true });
+function copy(record: object, changes: Map<PropertyKey, [PropertyKey, PropertyDescriptor]>, error: boolean): object {
+  const array = Array.isArray(record);
+  const target: object = error ? new Error() : array ? [] : {};
+  for (const key of ownKeys(target)) deleteProperty(target, key); // a new Error's own `stack` (an array's `length` stays)
+  Object.setPrototypeOf(target, protoOf(record));
+  for (const key of ownKeys(record)) {
+    if (array && key === 'length') continue;
+    const [newKey, descriptor] = changes.get(key) ?? [key, ownField(record, key)!];
+    const open = { ...descriptor, configurable: true };
+    if ('value' in open) open.writable = true;
+    Object.defineProperty(target, newKey, open);
   }
   return target;
-}
-
-function errorShell(): Error {
-  const shell = new Error();
-  for (const key of Reflect.ownKeys(shell)) Reflect.deleteProperty(shell, key);
-  return shell;
 }
 
 /** What stands in for a value that could not even be read: an error stays an error, with its code. */
