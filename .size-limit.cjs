@@ -10,8 +10,12 @@
 const common = { gzip: true, ignore: ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up'] };
 
 module.exports = [
-  { name: '{ createAuthInterceptor }', path: 'dist/index.browser.mjs', import: '{ createAuthInterceptor }', limit: '12000 B', ...common },
-  { name: 'axios-auth-interceptor (all)', path: 'dist/index.browser.mjs', import: '*', limit: '12800 B', ...common },
+  // Raised from 12,000 B and 12,800 B by a decision, not a drift: issue 18's misspelt-option
+  // check with its suggestion (~200 B) and the once-per-instance set-up warning (~75 B), after
+  // the rebuild of issue 17 had brought the entry back under the old numbers. Issue 17's own
+  // targets (8,000 B and 9,000 B) are not met yet: docs/benchmarks.md has the breakdown.
+  { name: '{ createAuthInterceptor }', path: 'dist/index.browser.mjs', import: '{ createAuthInterceptor }', limit: '12200 B', ...common },
+  { name: 'axios-auth-interceptor (all)', path: 'dist/index.browser.mjs', import: '*', limit: '12950 B', ...common },
   // Raised from 5,700 B by a decision, not a drift: token and discovery requests that never follow
 // a redirect and read at most 1 MiB, on every adapter and axios version (issue 16), measured 5,970 B.
   { name: 'axios-auth-interceptor/oauth (all)', path: 'dist/oauth.mjs', import: '*', limit: '6600 B', ...common },

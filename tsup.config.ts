@@ -5,13 +5,14 @@ import { defineConfig, type Options } from 'tsup';
 const external = ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up'];
 
 /**
- * Browser builds swap Node-only modules for their `.browser.ts` stand-ins (hop-by-hop redirect
- * following: a page's redirects are followed by the browser), so a page carries none of that code.
+ * Browser builds swap a Node-only module (`./send`: hop-by-hop redirect following, which a page
+ * leaves to the browser; `./waitTimers`: keeping a process alive or not) for its `.browser.ts`
+ * stand-in, so a page carries none of that code.
  */
 const browserModules: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'browser-modules',
   setup(build) {
-    build.onResolve({ filter: /^\.\/send$/ }, (args) => ({ path: `${args.resolveDir}/send.browser.ts` }));
+    build.onResolve({ filter: /^\.\/(send|waitTimers)$/ }, (args) => ({ path: `${args.resolveDir}${args.path.slice(1)}.browser.ts` }));
   },
 };
 

@@ -210,7 +210,7 @@ function storageHint(value: unknown): string {
 /** Fills in defaults and rejects options that cannot work, before any call depends on them. */
 export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions {
   // axios-auth-refresh's signature is (instance, refreshFunction): say how ours differs.
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with at least `refresh`', options, typeof options === 'function' ? '; pass it as { refresh: yourFunction }' : '; pass { refresh: async (tokens) => newTokens }');
+  if (typeof options !== 'object' || options === null) throw invalid('options', 'an object with at least `refresh`', options, '; pass { refresh: yourFunction }');
   checkKeys(options, RULES.map(([name]) => name));
   const resolved: Record<string, unknown> = { ...options };
   for (const [name, value] of Object.entries(DEFAULTS)) resolved[name] ??= value;

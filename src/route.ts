@@ -109,14 +109,14 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
         const { origin } = destination;
         session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
         // No baseURL and no page (Node): no origin is the instance's own, so every full URL goes bare.
-        if (!homeless && !destination.home && session.tokens) {
+        if (!homeless && origin && !destination.home && session.tokens) {
           homeless = true;
-          setupProblem(`The token was withheld from ${origin ?? 'a URL with no origin'}: this instance has no baseURL, so no origin is its own. Give it a baseURL, or list the origin in allowedOrigins`);
+          setupProblem(`Token withheld from ${origin}: the instance has no baseURL, so no origin is its own. Give it one, or list the origin in allowedOrigins`);
         }
         return send(config);
       }
       if (session.flight.invoking) {
-        throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an axios instance this session guards without skipAuth: true; the call would wait for the refresh it belongs to. Give it skipAuth: true, or use another instance', { config });
+        throw new AuthError('ERR_REFRESH_FAILED', 'refresh() sent a call through an instance this session guards, where it would wait for its own refresh: use another instance, or skipAuth: true', { config });
       }
       return runCall(shared, send, config, destination.origin, receiverFor(destination.home), own);
     };

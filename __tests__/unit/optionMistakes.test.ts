@@ -24,7 +24,7 @@ describe('mistakes in JavaScript are caught as TypeScript would catch them', () 
   });
 
   test("axios-auth-refresh's signature (instance, refreshFunction), or no options at all, says to pass { refresh }", () => {
-    expect(() => createAuthInterceptor(axios.create(), untyped(refresh))).toThrow('got a function; pass it as { refresh: yourFunction }');
+    expect(() => createAuthInterceptor(axios.create(), untyped(refresh))).toThrow('got a function; pass { refresh: yourFunction }');
     expect(() => createAuthInterceptor(axios.create(), untyped(undefined))).toThrow('Expected `options` to be an object with at least `refresh`, got undefined');
   });
 
