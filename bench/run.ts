@@ -30,17 +30,35 @@ async function attach(contender: Contender, server?: TokenServer, adapter?: Axio
   return { instance, setTokens };
 }
 
+/** Separate-process runs of each timed section: the ratio reported is their median. */
+const RUNS = 3;
+
+/** Runs this file again in a fresh process for one child job, and reads the JSON line it prints. */
+function inChild<T>(...args: string[]): T {
+  return JSON.parse(execFileSync(process.execPath, [...process.execArgv, __filename, ...args], { encoding: 'utf8' })) as T;
+}
+
+/** The run whose `ratio` is the median of `runs`, with every run's ratio beside it. */
+function median<T extends { ratio: number }>(runs: T[]): T & { ratios: number[] } {
+  const sorted = [...runs].sort((a, b) => a.ratio - b.ratio);
+  return { ...sorted[Math.floor(sorted.length / 2)]!, ratios: runs.map((run) => run.ratio) };
+}
+
 /**
  * 1. Time per call with a valid token and an adapter that answers at once. Each contender runs in
  * its own process beside bare axios, rounds alternating, best of each kept: one library's code
- * cannot slow another's through the shared JIT, and drift hits both sides of a ratio alike.
+ * cannot slow another's through the shared JIT, and drift hits both sides of a ratio alike. That
+ * is done in RUNS separate processes and the median ratio kept: one process can draw a slow JIT
+ * or a busy neighbour. `only` limits it to the named contenders.
  */
-async function happyPath() {
+async function happyPath(only?: string[]) {
   const out = [];
-  for (const c of contenders.slice(1)) {
-    const child = execFileSync(process.execPath, [...process.execArgv, __filename, '--happy-path', c.name], { encoding: 'utf8' });
-    const { bare, ns } = JSON.parse(child) as { bare: number; ns: number };
-    out.push({ name: c.name, nsPerCall: Math.round(ns), bareNsPerCall: Math.round(bare), ratio: ns / bare });
+  for (const c of contenders.slice(1).filter((x) => !only || only.includes(x.name))) {
+    const runs = Array.from({ length: RUNS }, () => {
+      const { bare, ns } = inChild<{ bare: number; ns: number }>('--happy-path-child', c.name);
+      return { nsPerCall: Math.round(ns), bareNsPerCall: Math.round(bare), ratio: ns / bare };
+    });
+    out.push({ name: c.name, ...median(runs) });
   }
   return out;
 }
@@ -134,16 +152,28 @@ async function crossExpiry(contender: Contender, calls: number) {
 
 /**
  * 5. DPoP: time per call with a DPoP-bound token (an ES256 proof signed for every send) beside
- * the same call with a Bearer token, same session options, an adapter that answers at once.
- * Rounds alternate and the best of each is kept, as in 1.
+ * the same call with a Bearer token, same session options, an adapter that answers at once, and
+ * beside one bare WebCrypto ES256 signature of a proof-sized input with the same key: the
+ * physical floor of what a proof adds, measured in the same process and rounds. Rounds alternate
+ * and the best of each is kept, as in 1; RUNS separate processes, the median multiple kept.
  */
 async function dpopCost() {
+  const runs = Array.from({ length: RUNS }, () => {
+    const run = inChild<{ bearerUsPerCall: number; dpopUsPerCall: number; signatureUs: number }>('--dpop-child');
+    const addedUsPerCall = run.dpopUsPerCall - run.bearerUsPerCall;
+    return { ...run, addedUsPerCall, ratio: addedUsPerCall / run.signatureUs };
+  });
+  return median(runs);
+}
+
+async function dpopChild() {
   const { createAuthInterceptor } = await import('../src');
   const { generateDPoPKeyPair } = await import('../src/dpop');
   const adapter: AxiosAdapter = async (config) => ({ data: null, status: 200, statusText: 'OK', headers: {}, config, request: {} });
+  const keyPair = await generateDPoPKeyPair();
   const session = async (tokenType: string) => {
     const instance = axios.create({ baseURL: 'http://api.invalid', adapter });
-    const auth = createAuthInterceptor(instance, { refresh: async () => farFuture(), dpop: await generateDPoPKeyPair() });
+    const auth = createAuthInterceptor(instance, { refresh: async () => farFuture(), dpop: keyPair });
     await auth.setTokens({ ...farFuture(), tokenType });
     return instance;
   };
@@ -153,13 +183,22 @@ async function dpopCost() {
     for (let i = 0; i < calls; i++) await instance.get('/x');
     return Number(process.hrtime.bigint() - started) / calls;
   };
-  for (const instance of instances) await timeCalls(instance, 1_000); // warm-up
-  const best = [Infinity, Infinity];
+  // What a proof signs: its header with the public JWK and its claims, about 400 bytes for ES256.
+  const input = new TextEncoder().encode(`${'h'.repeat(240)}.${'c'.repeat(180)}`);
+  const params = { name: 'ECDSA', hash: 'SHA-256' };
+  const timeSignatures = async (count: number) => {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < count; i++) await crypto.subtle.sign(params, keyPair.privateKey, input);
+    return Number(process.hrtime.bigint() - started) / count;
+  };
+  const timed = [...instances.map((instance) => (n: number) => timeCalls(instance, n)), timeSignatures];
+  for (const time of timed) await time(1_000); // warm-up
+  const best = [Infinity, Infinity, Infinity];
   for (let round = 0; round < 11; round++) {
-    for (const [i, instance] of instances.entries()) best[i] = Math.min(best[i]!, await timeCalls(instance, 1_000));
+    for (const [i, time] of timed.entries()) best[i] = Math.min(best[i]!, await time(1_000));
   }
-  const [bearer, dpop] = best as [number, number];
-  return { bearerUsPerCall: bearer / 1000, dpopUsPerCall: dpop / 1000, addedUsPerCall: (dpop - bearer) / 1000 };
+  const [bearer, dpop, signature] = best as [number, number, number];
+  console.log(JSON.stringify({ bearerUsPerCall: bearer / 1000, dpopUsPerCall: dpop / 1000, signatureUs: signature / 1000 }));
 }
 
 /** 4. Each library's main entry bundled with esbuild, minified, axios external, gzipped: a comparison; our budgets are size-limit's. */
@@ -181,33 +220,49 @@ async function sizes() {
 
 const version = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** The targets of issue "One call, one path", judged by every run. */
+const TARGETS = { happyPath: 1.05, dpopSignatures: 1.3 };
+
+/** Sections run alone with a flag (`npm run bench -- --happy-path --dpop`): printed, docs/benchmarks.md left as it is. */
+const SECTIONS = ['--happy-path', '--dpop'] as const;
+
 async function main() {
   const json = process.argv.includes('--json');
+  const chosen = SECTIONS.filter((flag) => process.argv.includes(flag));
+  const all = chosen.length === 0;
   const started = realNow();
   const log = (line = '') => !json && console.log(`${((realNow() - started) / 1000).toFixed(1).padStart(5)}s  ${line}`);
-  log('1/5 happy path...');
-  const happy = await happyPath();
-  const storms = [];
-  for (const calls of [1_000, 10_000]) {
-    log(`2/5 401 storm of ${calls}...`);
-    for (const c of contenders.slice(1)) storms.push(await storm(c, calls));
+  const report: Partial<Report> = {
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    versions: { 'axios-auth-interceptor': version('.'), ...Object.fromEntries(['axios', 'axios-auth-refresh', 'axios-jwt'].map((name) => [name, version(join('node_modules', name))])) },
+  };
+  if (all || chosen.includes('--happy-path')) {
+    log('1/5 happy path...');
+    // Run alone, only our own ratio, the one with a target.
+    report.happyPath = await happyPath(all ? undefined : [OURS]);
   }
-  log('3/5 crossing an expiry...');
-  const expiry = [];
-  for (const c of contenders.slice(1)) expiry.push(await crossExpiry(c, 1_000));
-  log('4/5 size...');
-  const size = await sizes();
-  log('5/5 DPoP per call...');
-  const dpop = await dpopCost();
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  const versions = Object.fromEntries(['axios', 'axios-auth-refresh', 'axios-jwt'].map((name) => [name, version(join('node_modules', name))]));
-  const report = { machine, versions: { 'axios-auth-interceptor': version('.'), ...versions }, happyPath: happy, storm: storms, crossingExpiry: expiry, size, dpop };
+  if (all) {
+    report.storm = [];
+    for (const calls of [1_000, 10_000]) {
+      log(`2/5 401 storm of ${calls}...`);
+      for (const c of contenders.slice(1)) report.storm.push(await storm(c, calls));
+    }
+    log('3/5 crossing an expiry...');
+    report.crossingExpiry = [];
+    for (const c of contenders.slice(1)) report.crossingExpiry.push(await crossExpiry(c, 1_000));
+    log('4/5 size...');
+    report.size = await sizes();
+  }
+  if (all || chosen.includes('--dpop')) {
+    log('5/5 DPoP per call...');
+    report.dpop = await dpopCost();
+  }
   if (json) {
     console.log(JSON.stringify(report, null, 2));
   } else {
     console.log(`\n${markdown(report)}`);
   }
-  writeFileSync(new URL('../docs/benchmarks.md', `file://${__filename}`), `# Benchmarks\n\nProduced by \`npm run bench\`; rerun it to refresh this page.\n\n${markdown(report)}\n`);
+  if (all) writeFileSync(new URL('../docs/benchmarks.md', `file://${__filename}`), `# Benchmarks\n\nProduced by \`npm run bench\`; rerun it to refresh this page.\n\n${markdown(report)}\n`);
 }
 
 type Report = {
@@ -224,53 +279,112 @@ function table(head: string[], rows: Array<Array<string | number>>): string {
   return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-function markdown(r: Report): string {
+/** Before and after the per-send work of a proof was cut: measured by this section, same machine, Node 20, 2 shared cores. */
+const DPOP_HISTORY = [
+  'Before and after, by this section (median of 3 processes each, one signature measured in the same run):',
+  '',
+  table(
+    ['per-send path', 'added by DPoP µs', 'one signature µs', 'added ÷ one signature'],
+    [
+      ['before: `ath` awaited per proof, claims built as an object, `btoa` base64url, a new `TextEncoder` per proof', '133.2', '55.6', '2.40 (runs 2.68, 2.35, 2.40)'],
+      ['now: header and `ath` member written once per key and token and read without a wait, claims written as text, table base64url, one shared encoder', '83.9', '46.2', '1.82 (runs 1.87, 1.77, 1.82)'],
+      ['tried, not kept: also the proof URL built by an axios with no defaults instead of `axios.getUri(config)` (about 34 µs -> 2 µs)', '76.6', '51.8', '1.48 (runs 1.64, 1.44, 1.48)'],
+    ],
+  ),
+  '',
+  'The 1.3 target is missed. Most of what is left is `axios.getUri(config)` in `src/call.ts`, which merges the whole config with axios\'s defaults to build the URL a proof is for; the faster form costs the main entry 11-18 B gzipped over its 12,000 B budget, so it waits for that decision. With a Bearer call followed by one bare signature, the same rounds give about 1.1 × one signature: the rest is the proof\'s own JavaScript (about 5 µs) and the `DPoP` header axios carries through the call.',
+].join('\n');
+
+function markdown(r: Partial<Report>): string {
   const fixed = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
-  return [
-    `Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
-    `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+  const verdict = (value: number, limit: number) => (value <= limit ? 'pass' : 'FAIL');
+  const runs = (ratios: number[]) => `runs ${ratios.map((x) => fixed(x, 3)).join(', ')}`;
+  const ours = r.happyPath?.find((x) => x.name === OURS);
+  const lines = [
+    `Machine: ${r.machine!.cpu}, ${r.machine!.cores} cores, ${r.machine!.memoryGiB} GiB, Node ${r.machine!.node}.`,
+    `Versions: ${Object.entries(r.versions!).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
-    '## 1. Cost per call on the happy path',
-    'A valid token and an adapter that answers at once; each library in its own process beside bare axios, 21 alternating rounds of 5,000 sequential calls after 5,000 warm-up calls, best round kept. Target: at most 1.05 × bare axios.',
-    '',
-    table(['library', 'ns per call', 'bare axios ns per call', 'ratio'], r.happyPath.map((x) => [x.name, x.nsPerCall, x.bareNsPerCall, fixed(x.ratio, 3)])),
-    '',
-    '## 2. 401 storm',
-    'Concurrent calls against a real server on 127.0.0.1 after the token was revoked: every call is refused with 401 until a refresh. Refresh tokens rotate (each works once). Wall ratio: time to finish compared with the same calls accepted first time (floor about 2.0: each call goes out twice). Heap: peak growth per call during the storm (in brackets: during the same calls accepted first time), and what stayed after a forced GC, the server\'s own request log excluded.',
+    '## Targets',
+    `Each the median of ${RUNS} separate processes (every run's value in brackets).`,
     '',
     table(
-      ['library', 'calls', 'refresh calls', 'refresh-token reuse', 'succeeded', 'wall ratio', 'peak heap bytes / call (accepted first time)', 'heap left after GC'],
-      r.storm.map((x) => [x.name, x.calls, x.refreshes, x.refreshTokenReuse, x.succeeded, fixed(x.wallRatio), `${x.peakBytesPerCall} (${x.firstTimePeakBytesPerCall})`, x.retainedBytesAfterGc]),
+      ['target', 'measured', 'at most', 'result'],
+      [
+        ...(ours ? [['happy path, × bare axios (section 1)', `${fixed(ours.ratio, 3)} (${runs(ours.ratios)})`, TARGETS.happyPath, verdict(ours.ratio, TARGETS.happyPath)]] : []),
+        ...(r.dpop ? [['DPoP, added per call × one ES256 signature (section 5)', `${fixed(r.dpop.ratio)} (${runs(r.dpop.ratios)})`, TARGETS.dpopSignatures, verdict(r.dpop.ratio, TARGETS.dpopSignatures)]] : []),
+      ],
     ),
     '',
-    '## 3. Crossing an expiry',
-    '1,000 concurrent calls 100 ms after the JWT access token expired (by every clock in the process).',
-    '',
-    table(['library', 'calls', '401 round trips', 'refresh calls', 'refresh-token reuse', 'succeeded'], r.crossingExpiry.map((x) => [x.name, x.calls, x.unauthorized, x.refreshes, x.refreshTokenReuse, x.succeeded])),
-    '',
-    '## 4. Size',
-    'Main entry bundled with esbuild (minified, ESM, axios external, dependencies included), gzip level 9, beside the alternatives. Our own budgets, per import a user writes, are `npm run size`\'s (size-limit, `.size-limit.cjs`, part of `npm test`): `{ createAuthInterceptor }` at most 12,000 B, the whole main entry at most 12,800 B, `axios-auth-interceptor/oauth` at most 5,700 B, `/dpop` at most 3,700 B and `/redis` at most 1,300 B. The main entry\'s first targets (5,000 B and 6,000 B) were set before the hardening: the origin policy that reads URLs as the WHATWG parser does, redirects followed hop by hop for Node\'s fetch, redaction of every spelling of a token, the refresh flight\'s late outcomes, events and step-up account for the difference.',
-    '',
-    table(['library', 'minified bytes', 'gzipped bytes'], r.size.map((x) => [x.name, x.minifiedBytes, x.gzippedBytes])),
-    '',
-    '## 5. DPoP per call',
-    'The same session with a Bearer token and with a DPoP-bound token (ES256 key, one proof signed per send: `jti`, `htm`, `htu`, `iat`, `ath`), an adapter that answers at once; 11 alternating rounds of 1,000 sequential calls after 1,000 warm-up calls, best round kept. The DPoP signer is loaded from `axios-auth-interceptor/dpop` only when `dpop` is set, so the main entry\'s size above does not include it.',
-    '',
-    table(['token', 'µs per call'], [['Bearer', fixed(r.dpop.bearerUsPerCall)], ['DPoP', fixed(r.dpop.dpopUsPerCall)], ['added by DPoP', fixed(r.dpop.addedUsPerCall)]]),
-    '',
-    '## What failed in this run',
-    '',
-    ...[...r.storm.map((x) => ({ ...x, scenario: `401 storm of ${x.calls}` })), ...r.crossingExpiry.map((x) => ({ ...x, scenario: 'crossing an expiry' }))]
-      .filter((x) => x.succeeded < x.calls)
-      .map((x) => `- ${x.name}, ${x.scenario}: ${x.calls - x.succeeded} of ${x.calls} calls failed${x.refreshTokenReuse ? `; ${x.refreshTokenReuse} refresh-token reuses` : ''}.`),
-    ...r.happyPath.filter((x) => x.name === OURS && x.ratio > 1.05).map((x) => `- ${x.name}, happy path: ${fixed(x.ratio, 3)} × bare axios, over its 1.05 target.`),
-    '',
-    'Why, from each library\'s source: axios-auth-refresh 5 by default (`deduplicateRefresh: true`) rejects every 401 that arrives while its refresh runs, so calls already in flight fail; axios-jwt never reacts to a 401, so a revoked token fails every call until the JWT `exp` passes, while its check of `exp` before each call (10 s early, on the client clock) does avoid 401s across an expiry; the hand-written pattern refreshes once per failing call, and with rotating refresh tokens every refresh after the first presents a spent token and is refused. On a machine this size the happy-path ratio moves by a few percent from run to run.',
-  ].join('\n');
+  ];
+  if (r.happyPath) {
+    lines.push(
+      '## 1. Cost per call on the happy path',
+      `A valid token and an adapter that answers at once; each library in its own process beside bare axios, 21 alternating rounds of 5,000 sequential calls after 5,000 warm-up calls, best round kept; that in ${RUNS} separate processes, the run with the median ratio shown. Target: at most ${TARGETS.happyPath} × bare axios.`,
+      '',
+      table(['library', 'ns per call', 'bare axios ns per call', 'ratio', 'ratio of each run'], r.happyPath.map((x) => [x.name, x.nsPerCall, x.bareNsPerCall, fixed(x.ratio, 3), x.ratios.map((y) => fixed(y, 3)).join(', ')])),
+      '',
+    );
+  }
+  if (r.storm && r.crossingExpiry && r.size) {
+    lines.push(
+      '## 2. 401 storm',
+      'Concurrent calls against a real server on 127.0.0.1 after the token was revoked: every call is refused with 401 until a refresh. Refresh tokens rotate (each works once). Wall ratio: time to finish compared with the same calls accepted first time (floor about 2.0: each call goes out twice). Heap: peak growth per call during the storm (in brackets: during the same calls accepted first time), and what stayed after a forced GC, the server\'s own request log excluded.',
+      '',
+      table(
+        ['library', 'calls', 'refresh calls', 'refresh-token reuse', 'succeeded', 'wall ratio', 'peak heap bytes / call (accepted first time)', 'heap left after GC'],
+        r.storm.map((x) => [x.name, x.calls, x.refreshes, x.refreshTokenReuse, x.succeeded, fixed(x.wallRatio), `${x.peakBytesPerCall} (${x.firstTimePeakBytesPerCall})`, x.retainedBytesAfterGc]),
+      ),
+      '',
+      '## 3. Crossing an expiry',
+      '1,000 concurrent calls 100 ms after the JWT access token expired (by every clock in the process).',
+      '',
+      table(['library', 'calls', '401 round trips', 'refresh calls', 'refresh-token reuse', 'succeeded'], r.crossingExpiry.map((x) => [x.name, x.calls, x.unauthorized, x.refreshes, x.refreshTokenReuse, x.succeeded])),
+      '',
+      '## 4. Size',
+      'Main entry bundled with esbuild (minified, ESM, axios external, dependencies included), gzip level 9, beside the alternatives. Our own budgets, per import a user writes, are `npm run size`\'s (size-limit, `.size-limit.cjs`, part of `npm test`): `{ createAuthInterceptor }` at most 12,000 B, the whole main entry at most 12,800 B, `axios-auth-interceptor/oauth` at most 5,700 B, `/dpop` at most 3,700 B and `/redis` at most 1,300 B. The main entry\'s first targets (5,000 B and 6,000 B) were set before the hardening: the origin policy that reads URLs as the WHATWG parser does, redirects followed hop by hop for Node\'s fetch, redaction of every spelling of a token, the refresh flight\'s late outcomes, events and step-up account for the difference.',
+      '',
+      table(['library', 'minified bytes', 'gzipped bytes'], r.size.map((x) => [x.name, x.minifiedBytes, x.gzippedBytes])),
+      '',
+    );
+  }
+  if (r.dpop) {
+    const d = r.dpop;
+    lines.push(
+      '## 5. DPoP per call',
+      `The same session with a Bearer token and with a DPoP-bound token (ES256 key, one proof signed per send: \`jti\`, \`htm\`, \`htu\`, \`iat\`, \`ath\`), an adapter that answers at once, and beside them one bare WebCrypto ES256 signature (\`crypto.subtle.sign\`, same key, a proof-sized input): the physical floor, since every DPoP send signs once. 11 alternating rounds of 1,000 sequential calls (and 1,000 signatures) after as many warm-up ones, best round kept; that in ${RUNS} separate processes, the run with the median multiple shown. Target: the DPoP call adds at most ${TARGETS.dpopSignatures} × one signature. The DPoP signer is loaded from \`axios-auth-interceptor/dpop\` only when \`dpop\` is set, so the main entry's size above does not include it.`,
+      '',
+      table(
+        ['measured', 'µs'],
+        [
+          ['Bearer call', fixed(d.bearerUsPerCall)],
+          ['DPoP call', fixed(d.dpopUsPerCall)],
+          ['added by DPoP', fixed(d.addedUsPerCall)],
+          ['one ES256 signature (floor)', fixed(d.signatureUs)],
+          ['added ÷ one signature', `${fixed(d.ratio)} (${runs(d.ratios)})`],
+        ],
+      ),
+      '',
+      ...(DPOP_HISTORY ? [DPOP_HISTORY, ''] : []),
+    );
+  }
+  if (r.storm && r.crossingExpiry) {
+    lines.push(
+      '## What failed in this run',
+      '',
+      ...[...r.storm.map((x) => ({ ...x, scenario: `401 storm of ${x.calls}` })), ...r.crossingExpiry.map((x) => ({ ...x, scenario: 'crossing an expiry' }))]
+        .filter((x) => x.succeeded < x.calls)
+        .map((x) => `- ${x.name}, ${x.scenario}: ${x.calls - x.succeeded} of ${x.calls} calls failed${x.refreshTokenReuse ? `; ${x.refreshTokenReuse} refresh-token reuses` : ''}.`),
+      ...(ours && ours.ratio > TARGETS.happyPath ? [`- ${OURS}, happy path: ${fixed(ours.ratio, 3)} × bare axios, over its ${TARGETS.happyPath} target.`] : []),
+      ...(r.dpop && r.dpop.ratio > TARGETS.dpopSignatures ? [`- ${OURS}, DPoP: ${fixed(r.dpop.ratio)} × one signature added per call, over its ${TARGETS.dpopSignatures} target.`] : []),
+      '',
+      'Why, from each library\'s source: axios-auth-refresh 5 by default (`deduplicateRefresh: true`) rejects every 401 that arrives while its refresh runs, so calls already in flight fail; axios-jwt never reacts to a 401, so a revoked token fails every call until the JWT `exp` passes, while its check of `exp` before each call (10 s early, on the client clock) does avoid 401s across an expiry; the hand-written pattern refreshes once per failing call, and with rotating refresh tokens every refresh after the first presents a spent token and is refused. On a machine this size the happy-path ratio moves by a few percent from run to run.',
+    );
+  }
+  return lines.join('\n');
 }
 
-const child = process.argv.indexOf('--happy-path');
-(child > 0 ? happyPathChild(process.argv[child + 1]!) : main()).then(
+const childJob = process.argv.indexOf('--happy-path-child');
+(childJob > 0 ? happyPathChild(process.argv[childJob + 1]!) : process.argv.includes('--dpop-child') ? dpopChild() : main()).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error);

@@ -4,12 +4,14 @@ import { createAuthInterceptor, type AuthChallenge, type AuthEvent, type AuthInt
 import { createDPoP, generateDPoPKeyPair } from '../../src/dpop';
 import { refreshTokenGrant } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { pause, startOidc, type Oidc } from '../helpers/oidc';
+import { startOidc, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
-  oidc = await startOidc({ accessTokenTTL: 4, setup: join(__dirname, 'dpopSetup.mjs') });
+  // The server's clock stands still between a test's steps: tokens expire when the test says.
+  oidc = await startOidc({ accessTokenTTL: 4, setup: join(__dirname, 'dpopClockSetup.mjs') });
 });
+afterEach(() => jest.useRealTimers());
 afterAll(() => oidc.close());
 beforeEach(() => oidc.clearLog());
 
@@ -37,13 +39,24 @@ async function session(options: Partial<AuthInterceptorOptions> = {}) {
   return { api, auth, keyPair, signedIn, signIn, refreshed, events, burst };
 }
 
+/** Moves the server's clock and this process's by the same step, between two bursts. */
+async function advanceBothClocks(ms: number) {
+  await oidc.command('advanceClock', ms);
+  jest.setSystemTime(Date.now() + ms);
+}
+
 test('bursts across three expiries: every call succeeds, one refresh per expiry, each refresh token spent once, no refresh for a nonce', async () => {
+  // Only `Date` is faked here: both clocks stand still while a burst is on its way.
+  jest.useFakeTimers({
+    now: Date.now(),
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
   const { signedIn, refreshed, events, burst } = await session();
   expect(signedIn.tokenType).toBe('DPoP');
   const results = [];
   while (refreshed.length < 3) {
     results.push(...(await burst()));
-    await pause();
+    await advanceBothClocks(250); // tokens live 4 s: more than a dozen bursts per token, several within its last second
   }
   results.push(...(await burst()));
 

@@ -1,7 +1,7 @@
 import { invalid } from '../validation';
 import type { CryptoKeyPair, JsonWebKey } from '../webTypes';
 import { signParams, type DPoPAlgorithm } from './algorithms';
-import { base64url, sha256 } from './base64url';
+import { base64url, sha256, utf8 } from './base64url';
 import { htu, targetUrl } from './htu';
 import { jwkThumbprint, publicJwk } from './jwk';
 import { checkKeyPair } from './keyPair';
@@ -59,17 +59,23 @@ export function createDPoP(keyPair: CryptoKeyPair): DPoP {
   const alg = checkKeyPair(keyPair);
   const params = signParams(keyPair.privateKey, alg);
   const nonces = new Map<string, string>();
+  // Section 4.2: typ, alg and the public jwk; the same for every proof, so encoded once. Kept
+  // as a value too once known, so that a proof does not wait a turn for it.
+  let header: string | undefined;
   const key = once(async () => {
     const jwk = await publicJwk(keyPair.publicKey);
-    // Section 4.2: typ, alg and the public jwk; the same for every proof, so encoded once.
-    return { jwk, header: base64url(JSON.stringify({ typ: 'dpop+jwt', alg, jwk })) };
+    header = base64url(JSON.stringify({ typ: 'dpop+jwt', alg, jwk }));
+    return { jwk, header };
   });
-  // The same token goes out on call after call: hash it once.
-  let lastToken: string | undefined;
-  let lastAth: Promise<string> | undefined;
-  const ath = (token: string) => {
-    if (token !== lastToken || !lastAth) [lastToken, lastAth] = [token, sha256(token)];
-    return lastAth;
+  // The same token goes out on send after send: its `ath` member is hashed and written once, and
+  // kept as a value too once written, so that a proof does not wait a turn for it.
+  let bound: { token: string; member: Promise<string>; written?: string } | undefined;
+  const athMember = (token: string): string | Promise<string> => {
+    if (bound?.token !== token) {
+      const entry: NonNullable<typeof bound> = { token, member: sha256(token).then((hash) => (entry.written = `,"ath":"${hash}"`)) };
+      bound = entry;
+    }
+    return bound.written ?? bound.member;
   };
 
   const remember: DPoP['remember'] = (url, nonce) => {
@@ -90,16 +96,12 @@ export function createDPoP(keyPair: CryptoKeyPair): DPoP {
       const { accessToken, now = Date.now() } = options;
       if (!Number.isFinite(now)) throw invalid('now', 'a time in milliseconds, like Date.now()', now);
       const nonce = options.nonce ?? nonces.get(target.origin);
-      const claims = {
-        jti: crypto.randomUUID(),
-        htm: method.toUpperCase(),
-        htu: htu(target),
-        iat: Math.floor(now / 1000),
-        ...(accessToken !== undefined && { ath: await ath(accessToken) }),
-        ...(nonce !== undefined && { nonce }),
-      };
-      const input = `${(await key()).header}.${base64url(JSON.stringify(claims))}`;
-      const signature = await crypto.subtle.sign(params, keyPair.privateKey, new TextEncoder().encode(input));
+      // Only this send's own members are written per proof: `jti`, `htm`, `htu`, `iat`, `nonce`.
+      let ath = accessToken === undefined ? '' : athMember(accessToken);
+      if (typeof ath !== 'string') ath = await ath;
+      const claims = `{"jti":"${crypto.randomUUID()}","htm":${JSON.stringify(method.toUpperCase())},"htu":${JSON.stringify(htu(target))},"iat":${Math.floor(now / 1000)}${ath}${nonce === undefined ? '' : `,"nonce":${JSON.stringify(nonce)}`}}`;
+      const input = `${header ?? (await key()).header}.${base64url(claims)}`;
+      const signature = await crypto.subtle.sign(params, keyPair.privateKey, utf8(input));
       return `${input}.${base64url(signature)}`;
     },
     remember,
