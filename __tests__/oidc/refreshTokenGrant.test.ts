@@ -28,25 +28,6 @@ async function session(grant: Parameters<typeof refreshTokenGrant>[0] = { tokenE
   return { api, auth, refreshed, failures, signedIn, burst };
 }
 
-test('bursts across three expiries cost one refresh each, spend every refresh token once and meet no 401', async () => {
-  const { refreshed, burst } = await session();
-  const results = [];
-  while (refreshed.length < 3) {
-    results.push(...(await burst()));
-    await pause();
-  }
-  results.push(...(await burst()));
-
-  expect(results.every((result) => result.ok)).toBe(true);
-  const { token, api } = await oidc.log();
-  const refreshes = token.filter((request) => request.grantType === 'refresh_token');
-  expect(refreshes).toHaveLength(3);
-  expect(refreshes.every((request) => request.status === 200)).toBe(true);
-  expect(new Set(refreshes.map((request) => request.refreshToken)).size).toBe(3);
-  expect(api.filter((call) => call.status !== 200)).toEqual([]);
-  expect(new Set(api.map((call) => call.jti)).size).toBe(4);
-}, 30_000);
-
 test('with only an issuer, the token endpoint is discovered once and used for every refresh', async () => {
   const http = axios.create();
   const metadataRequests: string[] = [];
