@@ -70,6 +70,22 @@ export interface Oidc {
  */
 export const pause = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * For a server started with a clock that stands still (`helpers/serverClock.mjs`): fakes only this
+ * process's `Date`, so both clocks stand still while a burst is on its way, and returns the step
+ * that moves both by `ms` between two bursts. Pair with `afterEach(() => jest.useRealTimers())`.
+ */
+export function stillClocks(oidc: Oidc): (ms: number) => Promise<void> {
+  jest.useFakeTimers({
+    now: Date.now(),
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+  return async (ms) => {
+    await oidc.command('advanceClock', ms);
+    jest.setSystemTime(Date.now() + ms);
+  };
+}
+
 export async function startOidc(options: OidcOptions = {}): Promise<Oidc> {
   const child: ChildProcess = fork(join(__dirname, '../oidc/server.mjs'), [JSON.stringify(options)], {
     execArgv: [],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createAuthInterceptor } from '../../src';
 import { clientCredentialsGrant, type GrantOptions } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { startOidc, stillClocks, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -37,18 +37,9 @@ test('a fresh service sends no call without a token: twenty calls at once wait f
   expect(api.filter((call) => !call.authenticated || call.status !== 200)).toEqual([]);
 });
 
-/** Moves the server's clock and this process's by the same step, between two bursts. */
-async function advanceBothClocks(ms: number) {
-  await oidc.command('advanceClock', ms);
-  jest.setSystemTime(Date.now() + ms);
-}
-
 test('across three expiries a service makes one grant each and the API never sees a 401', async () => {
   // Only `Date` is faked here: both clocks stand still while a burst is on its way.
-  jest.useFakeTimers({
-    now: Date.now(),
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-  });
+  const advanceBothClocks = stillClocks(oidc);
   const { burst, grants } = service();
   const results = [];
   while (grants() < 3) {

@@ -4,7 +4,7 @@ import { createAuthInterceptor, type AuthChallenge, type AuthEvent, type AuthInt
 import { createDPoP, generateDPoPKeyPair } from '../../src/dpop';
 import { refreshTokenGrant } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { startOidc, stillClocks, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -39,18 +39,9 @@ async function session(options: Partial<AuthInterceptorOptions> = {}) {
   return { api, auth, keyPair, signedIn, signIn, refreshed, events, burst };
 }
 
-/** Moves the server's clock and this process's by the same step, between two bursts. */
-async function advanceBothClocks(ms: number) {
-  await oidc.command('advanceClock', ms);
-  jest.setSystemTime(Date.now() + ms);
-}
-
 test('bursts across three expiries: every call succeeds, one refresh per expiry, each refresh token spent once, no refresh for a nonce', async () => {
   // Only `Date` is faked here: both clocks stand still while a burst is on its way.
-  jest.useFakeTimers({
-    now: Date.now(),
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-  });
+  const advanceBothClocks = stillClocks(oidc);
   const { signedIn, refreshed, events, burst } = await session();
   expect(signedIn.tokenType).toBe('DPoP');
   const results = [];

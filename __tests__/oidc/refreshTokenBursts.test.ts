@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createAuthInterceptor, type AuthTokens } from '../../src';
 import { refreshTokenGrant } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
-import { startOidc, type Oidc } from '../helpers/oidc';
+import { startOidc, stillClocks, type Oidc } from '../helpers/oidc';
 
 let oidc: Oidc;
 beforeAll(async () => {
@@ -15,18 +15,9 @@ afterEach(() => jest.useRealTimers());
 afterAll(() => oidc.close());
 beforeEach(() => oidc.clearLog());
 
-/** Moves the server's clock and this process's by the same step, between two bursts. */
-async function advanceBothClocks(ms: number) {
-  await oidc.command('advanceClock', ms);
-  jest.setSystemTime(Date.now() + ms);
-}
-
 test('bursts across three expiries cost one refresh each, spend every refresh token once and meet no 401', async () => {
   // Only `Date` is faked here: both clocks stand still while a burst is on its way.
-  jest.useFakeTimers({
-    now: Date.now(),
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-  });
+  const advanceBothClocks = stillClocks(oidc);
   const api = axios.create({ baseURL: oidc.api, adapter: 'http' });
   const refreshed: AuthTokens[] = [];
   const auth = createAuthInterceptor(api, { refresh: refreshTokenGrant({ tokenEndpoint: oidc.tokenEndpoint, clientId: 'spa' }), onRefreshed: (tokens) => refreshed.push(tokens) });
