@@ -13,7 +13,7 @@ import { WaitTimers } from './waitTimers';
 
 /** The share of a token's lifetime that `refreshLeeway` may take at most. */
 const LEEWAY_SHARE = 0.25;
-/** How many past tokens stay masked in what the session reports: the ones calls may still carry. */
+/** How many past tokens (each in two spellings) stay masked in what the session reports: the ones calls may still carry. */
 const REMEMBERED = 8;
 
 /**
@@ -159,10 +159,7 @@ export class Session {
 
   /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
   emit(event: AuthEvent | (() => AuthEvent)): void {
-    // An event's URL and origin went through the URL parser, which lower-cases a host: a token
-    // used as a host label is masked in that spelling too.
-    const secrets = this.#held.flatMap((secret) => [secret, secret.toLowerCase()]);
-    if (this.options.onEvent) notify(this.options.onEvent, redact(typeof event === 'function' ? event() : event, secrets));
+    if (this.options.onEvent) notify(this.options.onEvent, this.redact(typeof event === 'function' ? event() : event));
   }
 
   notifyFailure(error: AuthError): void {
@@ -253,11 +250,16 @@ export class Session {
     if (tokens) this.#remember(tokens.accessToken, tokens.refreshToken);
   }
 
+  /**
+   * Keeps a token among those masked, also lower-cased: a URL in an event or an error went
+   * through the URL parser, which lower-cases a host, so a token used as a host label is masked
+   * in that spelling too. Worked out once per token, not once per event.
+   */
   #remember(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) {
-      if (!secret || this.#held.includes(secret)) continue;
+    for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
+      if (this.#held.includes(secret)) continue;
       this.#held.push(secret);
-      if (this.#held.length > REMEMBERED) this.#held.shift();
+      if (this.#held.length > 2 * REMEMBERED) this.#held.shift();
     }
   }
 
