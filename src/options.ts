@@ -163,9 +163,6 @@ const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
 const DEFAULTS = { header: 'Authorization', scheme: 'Bearer', refreshTimeout: 30_000, refreshLeeway: 30_000, maxRetries: 1 };
 
 const isFunction = (value: unknown) => typeof value === 'function';
-/** Whether `pair` can sign DPoP proofs: a private and a public WebCrypto key. */
-export const isKeyPair = (pair: any): pair is CryptoKeyPair => pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public';
-export const DPOP_EXPECTED = "a CryptoKeyPair (e.g. await generateDPoPKeyPair() from 'axios-auth-interceptor/dpop'), or a function returning it";
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = (test: (value: any) => boolean) => (value: unknown) => value === undefined || test(value);
 const isOrigin = (value: unknown) => {
@@ -196,7 +193,11 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['onAuthFailure', optional(isFunction), 'a function'],
   ['onEvent', optional(isFunction), 'a function'],
   ['onChallenge', optional(isFunction), 'an async function (challenge, error) => tokens or nothing'],
-  ['dpop', optional((pair) => isFunction(pair) || isKeyPair(pair)), DPOP_EXPECTED],
+  [
+    'dpop',
+    optional((pair) => isFunction(pair) || (pair?.privateKey?.type === 'private' && pair?.publicKey?.type === 'public')),
+    "a CryptoKeyPair (from generateDPoPKeyPair() of 'axios-auth-interceptor/dpop') or a function returning one",
+  ],
   ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
 

@@ -5,22 +5,17 @@ import { runCall, type Guard } from './call';
 import { Credentials, type Marked } from './credentials';
 import { describeCall } from './describeCall';
 import { AuthError } from './errors';
-import { createOriginPolicy } from './origins';
+import { createOriginPolicy, type OriginPolicy, type Target } from './origins';
 import { sendGuarded } from './send';
+import { setupProblems } from './setupProblems';
 import type { Session } from './session';
+import type { AuthTokens } from './tokens';
 
 /** Marks our wrappers (holding the adapter they wrap), so a re-sent config is never wrapped twice. */
 const WRAPS = Symbol.for('axios-auth-interceptor.wraps');
 
 type Wrapper = AxiosAdapter & { [WRAPS]?: InternalAxiosRequestConfig['adapter'] };
-/**
- * On a config a cache handles: routed here before. A string key, so it survives a plugin
- * re-sending the config (axios-retry): the cache's key on a re-sent config was computed on its
- * first pass, after the token was set, and is no sign of a wrong set-up.
- */
-const ROUTED = 'axios-auth-interceptor:routed';
-
-type Routed = Marked & { cache?: unknown; id?: unknown; [ROUTED]?: boolean };
+type Routed = Marked;
 
 const unwrap = (adapter: unknown) => (adapter as Wrapper | undefined)?.[WRAPS] ?? adapter;
 
@@ -40,6 +35,80 @@ const byName = (adapter: unknown) =>
   });
 
 /**
+ * A function put on one call in place of the instance's adapter (a cache hit, a stub) gets the
+ * token if it is known now (`tokens`), but never waits for or starts a refresh. Should it reach
+ * the network after all, its redirects are guarded like any call's, and a bound token carries a
+ * proof for the URL it is sent to.
+ */
+function standIn({ session, credentials, secretHeaders, takenLater }: Guard, adapter: AxiosAdapter, tokens: AuthTokens, mayReceive: (href: string) => boolean): Wrapper {
+  const bound = session.bound(tokens);
+  const own = byName(adapter);
+  const guarded: Wrapper = async (sent: Marked) => {
+    try {
+      if (bound) {
+        const signer = await session.signer();
+        credentials.prove(sent, await signer.proof(sent.method ?? 'get', axios.getUri(sent), { accessToken: tokens.accessToken, now: session.now() }));
+      }
+      return await sendGuarded(adapter, sent, bound ? secretHeaders.withProof : secretHeaders.alone, mayReceive, undefined, own);
+    } finally {
+      if (!takenLater()) credentials.take(sent);
+    }
+  };
+  return Object.assign(guarded, { [WRAPS]: adapter });
+}
+
+/** What the wrapper of one instance's adapter needs: the call's shared state, and where calls go. */
+interface Routing extends Guard {
+  /** False once detached: a config still routed here goes out as it came. */
+  attached: boolean;
+  where(config: InternalAxiosRequestConfig): Target;
+  receiverFor(home: string | undefined): (href: string) => boolean;
+  problems: ReturnType<typeof setupProblems>;
+}
+
+/**
+ * Whether a URL (a redirect's, a response's) may have the token of a call from `home`: one
+ * function per home, kept for the next call from the same one.
+ */
+function receivers(policy: OriginPolicy): (home: string | undefined) => (href: string) => boolean {
+  let lastHome: string | undefined;
+  let last = (href: string) => policy.allows(href, undefined);
+  return (home) => {
+    if (home !== lastHome) {
+      lastHome = home;
+      last = (href: string) => policy.allows(href, home);
+    }
+    return last;
+  };
+}
+
+/** The wrapper around the adapter that really sends: calls that may carry the token live their life in `runCall`. */
+function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter'], own = byName(original)): AxiosAdapter {
+  const { session, credentials } = routing;
+  return async function (config: Routed) {
+    // The config leaves with the adapter it came with: a copy of it sent again (through
+    // another instance, after eject(), with skipAuth) never reaches this wrapper unrouted.
+    config.adapter = original;
+    if (!routing.attached || config.skipAuth) {
+      credentials.take(config);
+      return send(config);
+    }
+    const destination = routing.where(config);
+    if (!destination.allowed) {
+      credentials.take(config);
+      const { origin } = destination;
+      session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
+      routing.problems.withheld(destination);
+      return send(config);
+    }
+    if (session.flight.invoking) {
+      throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an instance this session guards, so the call would wait for its own refresh: use another instance, or skipAuth: true', { config });
+    }
+    return runCall(routing, send, config, destination.origin, routing.receiverFor(destination.home), own);
+  };
+}
+
+/**
  * Guards the calls of one axios instance with a session: a request interceptor routes each call
  * through a wrapper around the adapter that really sends it, where the call's life (`runCall`)
  * happens. The token is taken back off the config once the call is done (by the call, or by a
@@ -51,17 +120,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const credentials = new Credentials(header, scheme, (tokens) => session.bound(tokens));
   const secretHeaders = { alone: [header], withProof: [header, 'DPoP'] };
   const policy = createOriginPolicy(session.options.allowedOrigins);
-  let attached = true;
-  let warned = false;
-  let homeless = false;
-  /**
-   * Says once what in the set-up defeats the session: to `onEvent` when the app listens, else on
-   * the console, where a developer who listens to nothing still sees it.
-   */
-  const setupProblem = (problem: string) => {
-    if (session.options.onEvent) session.emit({ type: 'setup-problem', problem });
-    else console.warn(`[axios-auth-interceptor] ${session.redact(problem)}`);
-  };
+  const problems = setupProblems(session);
   const responses = target.interceptors.response as { handlers?: unknown[] };
   const requests = target.interceptors.request as { handlers?: unknown[] };
   // Request interceptors set up before this one run after it: only for them (a cache keyed by
@@ -73,99 +132,28 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   // it is taken back by a response interceptor of ours. Otherwise the call takes it back itself,
   // which saves every call a step through the promise chain.
   const late = early || (responses.handlers?.some(Boolean) ?? true);
-  const shared: Guard = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater() };
+  const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
+  const receiverFor = receivers(policy);
+  const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems };
   // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
   // the last one is kept, so per-call adapters cannot pile up.
   let lastAdapter: unknown;
   let lastFetch: unknown;
   let wrapped: Wrapper | undefined;
 
-  const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
-  // Whether a URL (a redirect's, a response's) may have the token of a call from `home`: one
-  // function per home, kept for the next call from the same one.
-  let lastHome: string | undefined;
-  let lastReceiver = (href: string) => policy.allows(href, undefined);
-  const receiverFor = (home: string | undefined) => {
-    if (home !== lastHome) {
-      lastHome = home;
-      lastReceiver = (href: string) => policy.allows(href, home);
-    }
-    return lastReceiver;
-  };
-
-  /** The wrapper around the adapter that really sends. */
-  const authenticate = (send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter'], own = byName(original)): AxiosAdapter =>
-    async function (config: Routed) {
-      // The config leaves with the adapter it came with: a copy of it sent again (through
-      // another instance, after eject(), with skipAuth) never reaches this wrapper unrouted.
-      config.adapter = original;
-      if (!attached || config.skipAuth) {
-        credentials.take(config);
-        return send(config);
-      }
-      const destination = where(config);
-      if (!destination.allowed) {
-        credentials.take(config);
-        const { origin } = destination;
-        session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
-        // No baseURL and no page (Node): no origin is the instance's own, so every full URL goes bare.
-        if (!homeless && origin && !destination.home && session.tokens) {
-          homeless = true;
-          setupProblem(`Token withheld from ${origin}: the instance has no baseURL, so no origin is its own. Give it one, or list the origin in allowedOrigins`);
-        }
-        return send(config);
-      }
-      if (session.flight.invoking) {
-        throw new AuthError('ERR_REFRESH_FAILED', 'refresh() sent a call through an instance this session guards, where it would wait for its own refresh: use another instance, or skipAuth: true', { config });
-      }
-      return runCall(shared, send, config, destination.origin, receiverFor(destination.home), own);
-    };
-
-  /**
-   * A function put on this one call in place of the instance's adapter (a cache hit, a stub)
-   * gets the token if it is known now, but never waits for or starts a refresh. Should it reach
-   * the network after all, its redirects are guarded like any call's, and a bound token carries
-   * a proof for the URL it is sent to.
-   */
-  const standIn = (config: Routed, adapter: AxiosAdapter): Wrapper | AxiosAdapter => {
-    const tokens = credentials.recorded(config) ? session.peek() : undefined;
-    if (!tokens) return adapter;
-    const home = where(config).home;
-    const bound = session.bound(tokens);
-    const own = byName(adapter);
-    const guarded: Wrapper = async (sent: Marked) => {
-      try {
-        if (bound) {
-          const signer = await session.signer();
-          credentials.prove(sent, await signer.proof(sent.method ?? 'get', axios.getUri(sent), { accessToken: tokens.accessToken, now: session.now() }));
-        }
-        return await sendGuarded(adapter, sent, bound ? secretHeaders.withProof : secretHeaders.alone, (href) => policy.allows(href, home), undefined, own);
-      } finally {
-        if (!takenLater()) credentials.take(sent);
-      }
-    };
-    return Object.assign(guarded, { [WRAPS]: adapter });
-  };
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */
   const route = (config: Routed) => {
-    // axios-cache-interceptor keys a call by its headers in its own request interceptor; when
-    // that ran before this one, the key cannot know whose call it is.
-    if (typeof config.cache === 'object') {
-      if (!warned && config.id !== undefined && !config[ROUTED]) {
-        warned = true;
-        setupProblem('A cache keyed this call before the token was set: call setupCache() before createAuthInterceptor(), or cached answers may go to another user');
-      }
-      config[ROUTED] = true;
-    }
+    problems.routed(config);
     const adapter = unwrap(config.adapter) as InternalAxiosRequestConfig['adapter'];
     const isStandIn = typeof adapter === 'function' && adapter !== unwrap(target.defaults.adapter);
     // Set now also for interceptors that run later (a cache keyed by `Vary: Authorization`): they
     // see whose call this is. The wrapper sets it again when the call leaves.
     const known = (early || isStandIn) && session.peek();
-    if (known && where(config).allowed) credentials.put(config, known, true);
+    const destination = known ? where(config) : undefined;
+    if (known && destination!.allowed) credentials.put(config, known, true);
     if (isStandIn) {
-      config.adapter = standIn(config, adapter);
+      config.adapter = known && credentials.recorded(config) ? standIn(routing, adapter, known, receiverFor(destination!.home)) : adapter;
       return config;
     }
     // axios builds its fetch adapter from the call's `env.fetch`: that is part of what is wrapped.
@@ -182,7 +170,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
       }
       lastAdapter = adapter;
       lastFetch = fetch;
-      wrapped = Object.assign(authenticate(send, adapter), { [WRAPS]: adapter });
+      wrapped = Object.assign(authenticate(routing, send, adapter), { [WRAPS]: adapter });
     }
     config.adapter = wrapped;
     return config;
@@ -203,7 +191,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
       },
     );
   return () => {
-    attached = false;
+    routing.attached = false;
     target.interceptors.request.eject(requestId);
     if (responseId !== false) target.interceptors.response.eject(responseId);
   };
