@@ -26,18 +26,18 @@ export interface RefreshHost {
 }
 
 /**
- * The token endpoint's error codes: RFC 6749 section 5.2's, RFC 9449's DPoP ones (section 7.1,
- * 8) and the transient ones servers also send there. Only `invalid_grant` says the grant itself
+ * The token endpoint's error codes: RFC 6749 section 5.2's, RFC 8707's `invalid_target` (section
+ * 2), RFC 9449's DPoP ones (section 7.1, 8) and the transient ones servers also send there. Only `invalid_grant` says the grant itself
  * is dead; the others are faults of the client's configuration or of the moment, which a new
  * sign-in would not fix.
  */
-const TOKEN_ERRORS = /^(invalid_(request|client|grant|scope|dpop_proof)|unauthorized_client|unsupported_grant_type|use_dpop_nonce|server_error|temporarily_unavailable|slow_down)$/;
+const TOKEN_ERRORS = /^(invalid_(request|client|grant|scope|target|dpop_proof)|unauthorized_client|unsupported_grant_type|use_dpop_nonce|server_error|temporarily_unavailable|slow_down)$/;
 
 /**
  * The RFC 6749 `error` code of what `refresh` threw: an `OAuthError`'s (the grants of
  * `axios-auth-interceptor/oauth` throw those), or one a token endpoint put in a JSON body.
  */
-function oauthCode(cause: unknown): string | undefined {
+export function oauthCode(cause: unknown): string | undefined {
   const record = cause as { name?: unknown; error?: unknown } | null;
   if (record?.name === 'OAuthError' && typeof record.error === 'string') return record.error;
   const body = isAxiosError(cause) ? (cause.response?.data as { error?: unknown } | undefined) : undefined;
@@ -55,6 +55,21 @@ function refused(cause: unknown): boolean {
 function settledWithin(attempts: Array<Promise<unknown>>, ms: number, timers: WaitTimers): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([Promise.allSettled(attempts), new Promise((resolve) => (timer = timers.start(ms, () => resolve(undefined))))]).finally(() => timers.stop(timer));
+}
+
+/** One refresh's own state, from its start to its outcome, however late that comes. */
+interface Attempt {
+  readonly reason: RefreshReason;
+  readonly error: AxiosError | undefined;
+  /** The session's `epoch` when it started: an outcome acts only while nothing has replaced the tokens since. */
+  readonly epoch: number;
+  readonly previous: Tokens;
+  readonly controller: AbortController;
+  timedOut: boolean;
+  /** What `refresh` gives, as the session takes it; kept after a timeout, as a late outcome. */
+  outcome?: Promise<Tokens>;
+  /** Proofs signed for its token requests: masked in what it fails with. */
+  readonly proofs: string[];
 }
 
 /**
@@ -82,97 +97,12 @@ export class RefreshFlight {
 
   start(reason: RefreshReason, error?: AxiosError): Promise<Tokens> {
     const session = this.#session;
-    const { refresh, refreshTimeout, lock } = session.options;
-    const controller = new AbortController();
-    const epoch = session.epoch;
-    const previous = session.tokens ?? null;
-    let timedOut = false;
-    let mine: Promise<Tokens> | undefined;
-    /** Whether nothing has replaced the tokens this refresh started from. */
-    const current = () => epoch === session.epoch;
-
-    const proofs: string[] = [];
-    const run = async (): Promise<Tokens> => {
-      if (lock) {
-        // Another tab or process may have refreshed while this one waited for the lock: its
-        // token is the answer, and the refresh token it was given must not be spent again.
-        const stored = await session.sync.read();
-        if (!current()) return session.tokens ?? null;
-        if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
-          if (session.tokens) return session.tokens;
-          throw session.signedOut();
-        }
-      }
-      const signer = session.options.dpop && (await session.signer());
-      // Token requests' proofs carry `iat` on the server's clock too, unless the caller says
-      // otherwise; each is kept to be masked should the refresh fail with it in its config.
-      const dpop = signer && {
-        ...signer,
-        proof: async (method: string, url: string | URL, options = {}) => {
-          const proof = await signer.proof(method, url, { now: session.now(), ...options });
-          proofs.push(proof);
-          return proof;
-        },
-      };
-      let result: unknown;
-      try {
-        this.invoking = true;
-        let pending: Promise<unknown>;
-        try {
-          pending = refresh(previous, { signal: controller.signal, reason, ...(error && { error }), ...(dpop && { dpop }) });
-        } finally {
-          this.invoking = false;
-        }
-        result = await pending;
-      } catch (cause) {
-        // A refusal of tokens that were replaced since (by the app, a late success, another tab)
-        // says nothing about the new ones; nor does one that arrives while a newer refresh runs.
-        if (!current() || (timedOut && this.running)) return session.tokens ?? null;
-        // A refresh token refused because a refresh that timed out already spent it: that one's
-        // late answer may hold the rotated token, so it is awaited (up to refreshTimeout) first.
-        const earlier = [...this.#late].filter((attempt) => attempt !== mine);
-        if (earlier.length && refused(cause)) {
-          await settledWithin(earlier, refreshTimeout, session.timers);
-          if (!current()) return session.tokens ?? null;
-        }
-        const failure = await this.#classify(cause, [previous?.accessToken, previous?.refreshToken, ...proofs]);
-        if (!timedOut) throw failure;
-        // Its calls were already told of the timeout; the app still learns how it ended.
-        session.emit({ type: 'refresh-failed', code: failure.code, late: true });
-        if (failure.code === 'ERR_SESSION_EXPIRED') session.notifyFailure(failure);
-        return null;
-      }
-      // A success is kept even after the timeout: with rotating refresh tokens the server has
-      // already spent the old one, and this result holds the only one left.
-      if (!current()) return session.tokens ?? null;
-      return session.accept(result, previous);
-    };
-
-    // The clock starts once this session may refresh, and stopping it settles the attempt, so a
-    // lock is released on time even when `refresh` ignores its signal. How long waiting for the
-    // lock takes is the lock's to bound: every holder leaves within `refreshTimeout`.
-    const attempt = () =>
-      new Promise<Tokens>((resolve, reject) => {
-        const timer = session.timers.start(refreshTimeout, () => {
-          timedOut = true;
-          const failure = new AuthError(
-            'ERR_REFRESH_TIMEOUT',
-            `refresh() did not settle within ${refreshTimeout} ms; if it calls an axios instance this session guards, give that call skipAuth: true`,
-          );
-          controller.abort(failure);
-          reject(failure);
-          const attempt = mine!;
-          this.#late.add(attempt);
-          const drop = () => this.#late.delete(attempt);
-          attempt.then(drop, drop);
-        });
-        mine = run();
-        mine.then(resolve, reject).finally(() => session.timers.stop(timer));
-      });
+    const { lock } = session.options;
+    const attempt: Attempt = { reason, error, epoch: session.epoch, previous: session.tokens ?? null, controller: new AbortController(), timedOut: false, proofs: [] };
     // A lock that throws instead of rejecting has failed all the same.
     const exclusive = async () => {
       try {
-        return await lock!.withLock(attempt);
+        return await lock!.withLock(() => this.#timed(attempt));
       } catch (cause) {
         throw isAuthError(cause) ? cause : new AuthError('ERR_LOCK', 'The refresh lock could not be taken', { cause });
       }
@@ -183,7 +113,7 @@ export class RefreshFlight {
     // Recorded as running before `refresh` is invoked (a microtask later), so a call it makes
     // finds the refresh in progress instead of starting another.
     const flight: Promise<Tokens> = Promise.resolve()
-      .then(lock ? exclusive : attempt)
+      .then(lock ? exclusive : () => this.#timed(attempt))
       .catch((failure: AuthError) => {
         session.failed(failure);
         throw failure;
@@ -193,6 +123,105 @@ export class RefreshFlight {
       });
     this.running = flight;
     return flight;
+  }
+
+  /**
+   * Runs the attempt against `refreshTimeout`. The clock starts once this session may refresh,
+   * and stopping it settles the attempt, so a lock is released on time even when `refresh`
+   * ignores its signal. How long waiting for the lock takes is the lock's to bound: every holder
+   * leaves within `refreshTimeout`.
+   */
+  #timed(attempt: Attempt): Promise<Tokens> {
+    const { timers, options } = this.#session;
+    const { refreshTimeout } = options;
+    return new Promise<Tokens>((resolve, reject) => {
+      const timer = timers.start(refreshTimeout, () => {
+        attempt.timedOut = true;
+        const failure = new AuthError(
+          'ERR_REFRESH_TIMEOUT',
+          `refresh() did not settle within ${refreshTimeout} ms; if it calls an axios instance this session guards, give that call skipAuth: true`,
+        );
+        attempt.controller.abort(failure);
+        reject(failure);
+        const late = attempt.outcome!;
+        this.#late.add(late);
+        const drop = () => this.#late.delete(late);
+        late.then(drop, drop);
+      });
+      attempt.outcome = this.#run(attempt);
+      attempt.outcome.then(resolve, reject).finally(() => timers.stop(timer));
+    });
+  }
+
+  /** Calls `refresh` and decides what its outcome, in time or late, does to the session. */
+  async #run(attempt: Attempt): Promise<Tokens> {
+    const session = this.#session;
+    const { epoch, previous, reason, error } = attempt;
+    /** Whether nothing has replaced the tokens this refresh started from. */
+    const current = () => epoch === session.epoch;
+    if (session.options.lock) {
+      // Another tab or process may have refreshed while this one waited for the lock: its
+      // token is the answer, and the refresh token it was given must not be spent again.
+      const stored = await session.sync.read();
+      if (!current()) return session.tokens ?? null;
+      if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
+        if (session.tokens) return session.tokens;
+        throw session.signedOut();
+      }
+    }
+    const dpop = await this.#signer(attempt.proofs);
+    let result: unknown;
+    try {
+      this.invoking = true;
+      let pending: Promise<unknown>;
+      try {
+        pending = session.options.refresh(previous, { signal: attempt.controller.signal, reason, ...(error && { error }), ...(dpop && { dpop }) });
+      } finally {
+        this.invoking = false;
+      }
+      result = await pending;
+    } catch (cause) {
+      // A refusal of tokens that were replaced since (by the app, a late success, another tab)
+      // says nothing about the new ones; nor does one that arrives while a newer refresh runs.
+      if (!current() || (attempt.timedOut && this.running)) return session.tokens ?? null;
+      // A refresh token refused because a refresh that timed out already spent it: that one's
+      // late answer may hold the rotated token, so it is awaited (up to refreshTimeout) first.
+      const earlier = [...this.#late].filter((late) => late !== attempt.outcome);
+      if (earlier.length && refused(cause)) {
+        await settledWithin(earlier, session.options.refreshTimeout, session.timers);
+        if (!current()) return session.tokens ?? null;
+      }
+      const failure = await this.#classify(cause, [previous?.accessToken, previous?.refreshToken, ...attempt.proofs]);
+      if (!attempt.timedOut) throw failure;
+      // Its calls were already told of the timeout; the app still learns how it ended.
+      session.emit({ type: 'refresh-failed', code: failure.code, late: true });
+      if (failure.code === 'ERR_SESSION_EXPIRED') session.notifyFailure(failure);
+      return null;
+    }
+    // A success is kept even after the timeout: with rotating refresh tokens the server has
+    // already spent the old one, and this result holds the only one left.
+    if (!current()) return session.tokens ?? null;
+    return session.accept(result, previous);
+  }
+
+  /**
+   * The DPoP signer `refresh` gets, with the `dpop` option. Token requests' proofs carry `iat`
+   * on the server's clock too, unless the caller says otherwise; each is kept in `proofs` to be
+   * masked should the refresh fail with it in its config.
+   */
+  async #signer(proofs: string[]): Promise<DPoP | undefined> {
+    const session = this.#session;
+    const signer = session.options.dpop && (await session.signer());
+    return (
+      signer && {
+        ...signer,
+        proof: async (method: string, url: string | URL, options = {}) => {
+          const proof = await signer.proof(method, url, { now: session.now(), ...options });
+          proofs.push(proof);
+          return proof;
+        },
+      }
+    );
   }
 
   /** What `refresh` threw, as the error its calls see; a refusal by the auth server also ends the session. */

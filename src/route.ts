@@ -82,6 +82,36 @@ function receivers(policy: OriginPolicy): (home: string | undefined) => (href: s
   };
 }
 
+/**
+ * The wrapper of the adapter a call names. An instance's calls nearly always use its one
+ * adapter: it is wrapped once, not per call, and only the last one is kept, so per-call
+ * adapters cannot pile up.
+ */
+function wrappers(routing: Routing): (adapter: InternalAxiosRequestConfig['adapter'], config: InternalAxiosRequestConfig) => Wrapper | undefined {
+  let lastAdapter: unknown;
+  let lastFetch: unknown;
+  let wrapped: Wrapper | undefined;
+  return (adapter, config) => {
+    // axios builds its fetch adapter from the call's `env.fetch`: that is part of what is wrapped.
+    const fetch = (config.env as { fetch?: unknown } | undefined)?.fetch;
+    if (!wrapped || adapter !== lastAdapter || fetch !== lastFetch) {
+      let send: AxiosAdapter;
+      try {
+        send = getAdapter(adapter, config);
+      } catch {
+        // An adapter this axios or runtime cannot build ('fetch' before axios 1.7, 'http' in a
+        // worker): axios says so itself when it dispatches the call. Thrown from here, axios
+        // before 1.19 would turn its message into a TypeError about its own interceptor.
+        return undefined;
+      }
+      lastAdapter = adapter;
+      lastFetch = fetch;
+      wrapped = Object.assign(authenticate(routing, send, adapter), { [WRAPS]: adapter });
+    }
+    return wrapped;
+  };
+}
+
 /** The wrapper around the adapter that really sends: calls that may carry the token live their life in `runCall`. */
 function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAxiosRequestConfig['adapter'], own = byName(original)): AxiosAdapter {
   const { session, credentials } = routing;
@@ -135,12 +165,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
   const receiverFor = receivers(policy);
   const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems };
-  // An instance's calls nearly always use its one adapter: wrap it once, not per call. Only
-  // the last one is kept, so per-call adapters cannot pile up.
-  let lastAdapter: unknown;
-  let lastFetch: unknown;
-  let wrapped: Wrapper | undefined;
-
+  const wrapperFor = wrappers(routing);
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */
   const route = (config: Routed) => {
@@ -156,23 +181,8 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
       config.adapter = known && credentials.recorded(config) ? standIn(routing, adapter, known, receiverFor(destination!.home)) : adapter;
       return config;
     }
-    // axios builds its fetch adapter from the call's `env.fetch`: that is part of what is wrapped.
-    const fetch = (config.env as { fetch?: unknown } | undefined)?.fetch;
-    if (!wrapped || adapter !== lastAdapter || fetch !== lastFetch) {
-      let send: AxiosAdapter;
-      try {
-        send = getAdapter(adapter, config);
-      } catch {
-        // An adapter this axios or runtime cannot build ('fetch' before axios 1.7, 'http' in a
-        // worker): axios says so itself when it dispatches the call. Thrown from here, axios
-        // before 1.19 would turn its message into a TypeError about its own interceptor.
-        return config;
-      }
-      lastAdapter = adapter;
-      lastFetch = fetch;
-      wrapped = Object.assign(authenticate(routing, send, adapter), { [WRAPS]: adapter });
-    }
-    config.adapter = wrapped;
+    // An adapter this axios or runtime cannot build is left for axios to say so itself.
+    config.adapter = wrapperFor(adapter, config) ?? adapter;
     return config;
   };
 
