@@ -20,6 +20,10 @@ export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
  * (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one retry with the nonce it
  * hands out (section 8).
  *
+ * A token for one resource server (`context.resource`) is asked for with that resource alone and
+ * `context.scope`, or no scope: the configured `scope` and `resource` are the session's own token's
+ * (see `scopeAndResources`).
+ *
  * Every error that leaves here has the secrets masked: the client's (every spelling),
  * `spent` (the grant's own, a refresh token, as it is and form-encoded) and the proofs sent.
  * That includes the server's own words: an `error_description` or `error_uri` may echo what it
@@ -29,13 +33,14 @@ export async function tokenRequest(
   endpoint: TokenEndpoint,
   grant: Array<[string, string]>,
   options: ResolvedGrantOptions,
-  context: Pick<RefreshContext, 'signal' | 'dpop'>,
+  context: Pick<RefreshContext, 'signal' | 'dpop' | 'resource' | 'scope'>,
   spent: string[] = [],
 ): Promise<GrantTokens> {
   const client = clientCredentials(options);
   const body = new URLSearchParams([...grant, ...client.body]);
-  if (options.scope) body.set('scope', options.scope);
-  for (const resource of options.resource) body.append('resource', resource);
+  const [scope, resources] = scopeAndResources(options, context);
+  if (scope) body.set('scope', scope);
+  for (const resource of resources) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
   const proofs: string[] = [];
   try {
@@ -43,6 +48,20 @@ export async function tokenRequest(
   } catch (error) {
     throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode), ...proofs]);
   }
+}
+
+/**
+ * What a token request asks for. `context.scope` wins over the configured `scope`. With
+ * `context.resource`, the request is for that resource server's token (RFC 8707 section 2.2 for a
+ * refresh, section 2.1 for client credentials): it names that resource alone, since a token is
+ * for one audience and servers refuse several at the token endpoint (oidc-provider answers
+ * `invalid_target`), and sends no configured scope, which is the session's own token's and would
+ * narrow this one to scopes of another resource (often to none). Without a scope the server gives
+ * what was granted for that resource (RFC 6749 section 6). Narrowing never shrinks the grant: a
+ * rotated refresh token keeps the scope of the one it replaces (section 6).
+ */
+function scopeAndResources(options: ResolvedGrantOptions, { resource, scope }: Pick<RefreshContext, 'resource' | 'scope'>): [string | undefined, string[]] {
+  return resource === undefined ? [scope ?? options.scope, options.resource] : [scope, [resource]];
 }
 
 /** Posts the token request, retrying once for a DPoP nonce; `proofs` collects the proofs sent. */
