@@ -4,8 +4,8 @@ import { isAuthError, type RefreshContext } from '../../src';
 import { clientCredentialsGrant, isOAuthError, refreshTokenGrant, type GrantOptions } from '../../src/oauth';
 import { settle } from '../helpers/deferred';
 
-// RFC 8707: a token for one resource server, asked for with `resource` (and its own `scope`)
-// at the token endpoint; section 2.2 for a refresh, section 2.1 for client credentials.
+// RFC 8707 section 2.2: a token for one resource server, asked for at the token endpoint with
+// `resource` (and a `scope`), by the refresh-token grant and client credentials alike.
 
 const tokenEndpoint = 'https://id.example.com/oauth/token';
 const previous = { accessToken: 'at-old', refreshToken: 'rt-old' };
@@ -41,7 +41,7 @@ describe('what a token request asks for', () => {
     ]);
   });
 
-  test('client credentials for a resource send that resource and its scope (section 2.1)', async () => {
+  test('client credentials for a resource send that resource and its scope', async () => {
     const { credentials, forms } = setup();
 
     await credentials(null, context({ resource: 'urn:files', scope: 'files:read' }));
@@ -60,15 +60,15 @@ describe('what a token request asks for', () => {
     expect(forms.map((form) => form.getAll('scope'))).toEqual([['api:read'], ['api:read']]);
   });
 
-  test("a resource's request names that resource alone and leaves the configured scope, the session token's, out", async () => {
-    const { refresh, credentials, forms } = setup({ scope: 'openid api:read', resource: ['https://api.example.com/', 'https://other.example.com/'] });
+  test("a resource's request names that resource alone; without a scope of its own it asks with the configured one", async () => {
+    const { refresh, credentials, forms } = setup({ scope: 'api:read files:read', resource: ['https://api.example.com/', 'https://other.example.com/'] });
 
     await refresh(previous, context({ resource: 'urn:files' }));
     await credentials(null, context({ resource: 'urn:files' }));
 
     for (const form of forms) {
       expect(form.getAll('resource')).toEqual(['urn:files']);
-      expect(form.has('scope')).toBe(false);
+      expect(form.getAll('scope')).toEqual(['api:read files:read']);
     }
   });
 

@@ -15,14 +15,13 @@ export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
 /**
  * Sends one token request (RFC 6749 section 3.2): a form-urlencoded POST (Appendix B) asking
  * for JSON, with the grant's fields, the client's authentication, `scope`, each `resource`
- * (RFC 8707 section 2.1) and `params`, to the endpoint alone (`endpointRequest`: no redirect is
+ * (RFC 8707 section 2.2) and `params`, to the endpoint alone (`endpointRequest`: no redirect is
  * followed, no answer over 1 MiB read). With `context.dpop` the request carries a DPoP proof
  * (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one retry with the nonce it
  * hands out (section 8).
  *
- * A token for one resource server (`context.resource`) is asked for with that resource alone and
- * `context.scope`, or no scope: the configured `scope` and `resource` are the session's own token's
- * (see `scopeAndResources`).
+ * `context.scope` takes precedence over the configured `scope`; `context.resource` replaces the
+ * configured `resource` (see below).
  *
  * Every error that leaves here has the secrets masked: the client's (every spelling),
  * `spent` (the grant's own, a refresh token, as it is and form-encoded) and the proofs sent.
@@ -38,9 +37,14 @@ export async function tokenRequest(
 ): Promise<GrantTokens> {
   const client = clientCredentials(options);
   const body = new URLSearchParams([...grant, ...client.body]);
-  const [scope, resources] = scopeAndResources(options, context);
+  // RFC 6749 section 3.3 (section 6 on a refresh: within what was granted; a rotated refresh
+  // token keeps the scope of the one it replaces, so asking for less never shrinks the grant).
+  const scope = context.scope ?? options.scope;
   if (scope) body.set('scope', scope);
-  for (const resource of resources) body.append('resource', resource);
+  // RFC 8707 section 2.2 (a token request, of either grant): a token for one resource server
+  // names that resource alone. A token has one audience, and servers refuse several resources
+  // at the token endpoint (oidc-provider answers `invalid_target`).
+  for (const resource of context.resource === undefined ? options.resource : [context.resource]) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
   const proofs: string[] = [];
   try {
@@ -48,20 +52,6 @@ export async function tokenRequest(
   } catch (error) {
     throw redact(error, [...client.secrets, ...spent, ...spent.map(formEncode), ...proofs]);
   }
-}
-
-/**
- * What a token request asks for. `context.scope` wins over the configured `scope`. With
- * `context.resource`, the request is for that resource server's token (RFC 8707 section 2.2 for a
- * refresh, section 2.1 for client credentials): it names that resource alone, since a token is
- * for one audience and servers refuse several at the token endpoint (oidc-provider answers
- * `invalid_target`), and sends no configured scope, which is the session's own token's and would
- * narrow this one to scopes of another resource (often to none). Without a scope the server gives
- * what was granted for that resource (RFC 6749 section 6). Narrowing never shrinks the grant: a
- * rotated refresh token keeps the scope of the one it replaces (section 6).
- */
-function scopeAndResources(options: ResolvedGrantOptions, { resource, scope }: Pick<RefreshContext, 'resource' | 'scope'>): [string | undefined, string[]] {
-  return resource === undefined ? [scope ?? options.scope, options.resource] : [scope, [resource]];
 }
 
 /** Posts the token request, retrying once for a DPoP nonce; `proofs` collects the proofs sent. */
