@@ -42,8 +42,8 @@ export async function tokenRequest(
   const scope = context.scope ?? options.scope;
   if (scope) body.set('scope', scope);
   // RFC 8707 section 2.2 (a token request, of either grant): a token for one resource server
-  // names that resource alone. A token has one audience, and servers refuse several resources
-  // at the token endpoint (oidc-provider answers `invalid_target`).
+  // names that resource alone, not the configured ones besides: servers may refuse several at
+  // the token endpoint (oidc-provider answers `invalid_target`: one audience per token).
   for (const resource of context.resource === undefined ? options.resource : [context.resource]) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
   const proofs: string[] = [];
