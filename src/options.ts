@@ -42,7 +42,10 @@ export interface RefreshContext {
    * URI such as `'https://billing.example.com'` or `'urn:files'`. Absent for the session's own token.
    */
   resource?: string;
-  /** The space-separated scope to ask for with it (RFC 6749 section 3.3). Absent: what was granted. */
+  /**
+   * The space-separated scope to ask for with it (RFC 6749 section 3.3). Absent: the refresh
+   * function's own (the `/oauth` grants send their configured `scope`, if any).
+   */
   scope?: string;
 }
 
