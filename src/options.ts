@@ -37,6 +37,16 @@ export interface RefreshContext {
    * `axios-auth-interceptor/oauth` use it themselves.
    */
   dpop?: DPoP;
+  /**
+   * The resource indicator (RFC 8707 section 2) of the token this refresh is for: an absolute
+   * URI such as `'https://billing.example.com'` or `'urn:files'`. Absent for the session's own token.
+   */
+  resource?: string;
+  /**
+   * The space-separated scope to ask for with it (RFC 6749 section 3.3). Absent: the refresh
+   * function's own (the `/oauth` grants send their configured `scope`, if any).
+   */
+  scope?: string;
 }
 
 /**

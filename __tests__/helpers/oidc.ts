@@ -32,6 +32,8 @@ export interface OidcOptions {
   overrides?: Record<string, unknown>;
   /** Absolute path of an ES module whose default export adjusts the provider and the API in the server process. */
   setup?: string;
+  /** Handed to the `setup` module's `configure` and default export as `options` (JSON only). */
+  setupOptions?: Record<string, unknown>;
 }
 
 export interface Oidc {

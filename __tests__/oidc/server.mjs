@@ -9,13 +9,13 @@
 // - An API on 127.0.0.1:<another port> that accepts only tokens it verifies with jose against
 //   the provider's JWKS (issuer, audience, expiry with no tolerance).
 //
-// Options arrive as JSON in `process.argv[2]`: `{ accessTokenTTL, overrides, setup }`, where
-// `overrides` is deep-merged into the provider's configuration and `setup` is the path of an ES
-// module whose `configure(configuration, { issuer, resource })` (optional) may change the
-// configuration where JSON cannot (functions, buffers) before the provider is made, and whose
-// default export `({ provider, api, configuration, log, commands, issuer, resource, jwks }) =>
-// void | Promise<void>` may change anything else (middleware, `api.handle`, API routes, test
-// commands), e.g. for DPoP (see dpopSetup.mjs).
+// Options arrive as JSON in `process.argv[2]`: `{ accessTokenTTL, overrides, setup, setupOptions }`,
+// where `overrides` is deep-merged into the provider's configuration and `setup` is the path of an
+// ES module whose `configure(configuration, { issuer, resource, options })` (optional) may change
+// the configuration where JSON cannot (functions, buffers) before the provider is made, and whose
+// default export `({ provider, api, configuration, log, commands, issuer, resource, jwks, options })
+// => void | Promise<void>` may change anything else (middleware, `api.handle`, API routes, test
+// commands), e.g. for DPoP (see dpopSetup.mjs); `options` is `setupOptions`, or `{}`.
 //
 // The sign-in grant takes `dpop_jkt` (binds the tokens to that key, as a DPoP proof at the code
 // grant would) and `acr` (for a setup's `extraTokenClaims` to put in the access token, as a step-up sign-in would).
@@ -79,7 +79,7 @@ const configuration = merge(
 );
 
 const setup = options.setup ? await import(pathToFileURL(options.setup).href) : {};
-await setup.configure?.(configuration, { issuer, resource });
+await setup.configure?.(configuration, { issuer, resource, options: options.setupOptions ?? {} });
 
 const provider = new Provider(issuer, configuration);
 
@@ -157,8 +157,6 @@ api.handle = async (req, res) => {
 };
 apiServer.on('request', (req, res) => api.handle(req, res));
 
-authServer.on('request', provider.callback());
-
 const commands = {
   /** The next token requests answer these statuses instead of working. */
   failToken: (...statuses) => void tokenFailures.push(...statuses),
@@ -169,7 +167,11 @@ const commands = {
   },
 };
 
-await setup.default?.({ provider, api, configuration, log, commands, issuer, resource, jwks });
+await setup.default?.({ provider, api, configuration, log, commands, issuer, resource, jwks, options: options.setupOptions ?? {} });
+
+// Only now: `callback()` composes the middleware there is, so what a setup added with
+// `provider.use` (serverClock's `Date` stamp, a token request log) would otherwise never run.
+authServer.on('request', provider.callback());
 
 process.on('message', async ({ id, command, args = [] }) => {
   try {

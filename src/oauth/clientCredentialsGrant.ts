@@ -16,6 +16,11 @@ import { tokenRequest } from './tokenRequest';
  * `ERR_REFRESH_FAILED` (an `OAuthError` as `cause` when the server named an RFC 6749 code), and
  * the next call tries a new grant.
  *
+ * With `context.resource` it asks for a token for that resource server (RFC 8707 section 2.2)
+ * instead of the configured `resource`; `context.scope` takes precedence over the configured
+ * `scope`, which is sent otherwise. A resource the server will not issue a token for is an
+ * `OAuthError` `invalid_target` in `cause`: only that resource's calls can fail for it.
+ *
  * It needs a `clientSecret` (section 4.4.2: the client must authenticate) unless
  * `clientAuthentication: 'none'` is given explicitly, for a client that authenticates by mutual
  * TLS configured on `http` (RFC 8705).

@@ -1,13 +1,15 @@
 /**
  * An error response of the authorization server (RFC 6749 section 5.2): `error` is the RFC's own
  * code, such as `invalid_grant` or `invalid_client`. The core tells them apart by `name` and
- * `error`: `invalid_grant` ends the session, any other code keeps it. The message holds the code
- * and status only; `errorDescription` is the server's text, kept apart because no client controls it.
+ * `error`: `invalid_grant` (the refresh token or its grant is dead) ends the session, any other
+ * code keeps it. `invalid_target` (RFC 8707 section 2) refuses one resource, not the grant: it
+ * concerns only the calls to that resource. The message holds the code and status only;
+ * `errorDescription` is the server's text, kept apart because no client controls it.
  * The grants mask their secrets in all of it, as a server may echo what it was sent.
  */
 export class OAuthError extends Error {
   override readonly name = 'OAuthError';
-  /** The RFC 6749 section 5.2 `error` code, e.g. `invalid_grant`. */
+  /** The RFC 6749 section 5.2 `error` code, e.g. `invalid_grant`, or RFC 8707's `invalid_target`. */
   readonly error: string;
   /** `error_description`: human-readable text from the server, when it sent one. */
   readonly errorDescription?: string;

@@ -14,6 +14,20 @@ export type GrantFunction = ((tokens: AuthTokens | null, context: RefreshContext
  * is kept. A session without a refresh token ends (`ERR_SESSION_EXPIRED`): only a new sign-in
  * can give one.
  *
+ * With `context.resource` it asks for a token for that resource server (RFC 8707 section 2.2)
+ * instead of the configured `resource`; `context.scope` takes precedence over the configured
+ * `scope`, which is sent otherwise. One refresh token serves every resource the sign-in granted,
+ * and the rotated one that comes back is the one the next request, for any resource, must
+ * present. How the server's refusals (`OAuthError`) read:
+ * - `invalid_grant` (RFC 6749 section 5.2): the refresh token or its grant is expired, revoked
+ *   or reused. Every token the session holds is lost: it ends.
+ * - `invalid_target` (RFC 8707 section 2): this resource cannot be had with this grant (not
+ *   granted at sign-in, unknown, or several asked for at once). The grant stands: reject that
+ *   resource's calls and keep the session. A server that spends the refresh token before it
+ *   checks the resource (oidc-provider with `rotateRefreshToken: true`) answers the next
+ *   refresh `invalid_grant`.
+ * - `invalid_scope` (RFC 6749 section 6): the scope asked for exceeds what was granted.
+ *
  * @example
  * createAuthInterceptor(api, { refresh: refreshTokenGrant({ issuer: 'https://id.example.com', clientId: 'spa' }) });
  */

@@ -15,10 +15,13 @@ export type GrantTokens = AuthTokens & { tokenType?: string; scope?: string };
 /**
  * Sends one token request (RFC 6749 section 3.2): a form-urlencoded POST (Appendix B) asking
  * for JSON, with the grant's fields, the client's authentication, `scope`, each `resource`
- * (RFC 8707 section 2.1) and `params`, to the endpoint alone (`endpointRequest`: no redirect is
+ * (RFC 8707 section 2.2) and `params`, to the endpoint alone (`endpointRequest`: no redirect is
  * followed, no answer over 1 MiB read). With `context.dpop` the request carries a DPoP proof
  * (RFC 9449 section 5), and a 400 `use_dpop_nonce` is answered by one retry with the nonce it
  * hands out (section 8).
+ *
+ * `context.scope` takes precedence over the configured `scope`; `context.resource` replaces the
+ * configured `resource` (see below).
  *
  * Every error that leaves here has the secrets masked: the client's (every spelling),
  * `spent` (the grant's own, a refresh token, as it is and form-encoded) and the proofs sent.
@@ -29,13 +32,19 @@ export async function tokenRequest(
   endpoint: TokenEndpoint,
   grant: Array<[string, string]>,
   options: ResolvedGrantOptions,
-  context: Pick<RefreshContext, 'signal' | 'dpop'>,
+  context: Pick<RefreshContext, 'signal' | 'dpop' | 'resource' | 'scope'>,
   spent: string[] = [],
 ): Promise<GrantTokens> {
   const client = clientCredentials(options);
   const body = new URLSearchParams([...grant, ...client.body]);
-  if (options.scope) body.set('scope', options.scope);
-  for (const resource of options.resource) body.append('resource', resource);
+  // RFC 6749 section 3.3 (section 6 on a refresh: within what was granted; a rotated refresh
+  // token keeps the scope of the one it replaces, so asking for less never shrinks the grant).
+  const scope = context.scope ?? options.scope;
+  if (scope) body.set('scope', scope);
+  // RFC 8707 section 2.2 (a token request, of either grant): a token for one resource server
+  // names that resource alone, not the configured ones besides: servers may refuse several at
+  // the token endpoint (oidc-provider answers `invalid_target`: one audience per token).
+  for (const resource of context.resource === undefined ? options.resource : [context.resource]) body.append('resource', resource);
   for (const [name, value] of Object.entries(options.params)) body.set(name, value);
   const proofs: string[] = [];
   try {
