@@ -15,8 +15,9 @@ export type GrantFunction = ((tokens: AuthTokens | null, context: RefreshContext
  * can give one.
  *
  * With `context.resource` it asks for a token for that resource server (RFC 8707 section 2.2)
- * instead of the configured `resource`; `context.scope` takes precedence over the configured
- * `scope`, which is sent otherwise. One refresh token serves every resource the sign-in granted,
+ * instead of the configured `resource`, with `context.scope` or else no scope at all: the
+ * configured `scope` is the session's own API's (without one, servers give every scope granted
+ * for that resource). One refresh token serves every resource the sign-in granted,
  * and the rotated one that comes back is the one the next request, for any resource, must
  * present. How the server's refusals (`OAuthError`) read:
  * - `invalid_grant` (RFC 6749 section 5.2): the refresh token or its grant is expired, revoked
@@ -37,6 +38,10 @@ export function refreshTokenGrant(options: GrantOptions): GrantFunction {
   return async (tokens, context) => {
     const refreshToken = tokens?.refreshToken;
     if (!refreshToken) throw new AuthError('ERR_SESSION_EXPIRED', 'The session has no refresh token to spend; sign in again');
-    return tokenRequest(endpoint, [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], resolved, context, [refreshToken]);
+    // A resource's token without a scope of its own asks for none (RFC 6749 section 6: then the
+    // scope granted, which servers narrow to that resource), not the configured scope: that one
+    // names the session's own API, and narrowed to another resource it would leave nothing.
+    const scoped = context.resource !== undefined && context.scope === undefined ? { ...resolved, scope: undefined } : resolved;
+    return tokenRequest(endpoint, [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], scoped, context, [refreshToken]);
   };
 }
