@@ -3,25 +3,23 @@ import { ServerClock } from './clock';
 import type { DPoP } from './dpop/createDPoP';
 import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
-import type { AuthEvent } from './events';
 import type { ResolvedOptions } from './options';
-import { redact } from './redact';
 import { RefreshFlight } from './refresh';
+import { notify, Reporter } from './reports';
 import { StorageSync } from './storageSync';
 import { claimMs, jwtClaims, normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import { WaitTimers } from './waitTimers';
 
 /** The share of a token's lifetime that `refreshLeeway` may take at most. */
 const LEEWAY_SHARE = 0.25;
-/** How many past tokens (each in two spellings) stay masked in what the session reports: the ones calls may still carry. */
-const REMEMBERED = 8;
 
 /**
  * One signed-in session: its tokens, the server's clock and what a call may ask of them. The
  * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; reading and writing
- * storage is the `StorageSync`'s. Calls never touch storage.
+ * storage is the `StorageSync`'s; what the app is told, with every token masked, the
+ * `Reporter`'s. Calls never touch storage.
  */
-export class Session {
+export class Session extends Reporter {
   /** `undefined` until storage has been read. */
   tokens: Tokens | undefined;
   /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
@@ -43,8 +41,6 @@ export class Session {
   #serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
   #ended = false;
-  /** Secrets the session has held lately, newest last: masked in every error and event. */
-  readonly #held: string[] = [];
 
   /** The DPoP signer for the `dpop` key pair in use now, loaded on first use. */
   readonly signer: () => Promise<DPoP>;
@@ -55,6 +51,7 @@ export class Session {
   });
 
   constructor(readonly options: ResolvedOptions) {
+    super();
     this.sync = new StorageSync(options.storage, options.refreshTimeout, this.timers, () => this.tokens, (error) => this.redact(error));
     this.flight = new RefreshFlight(this);
     // Asked for only where `dpop` is set: see `bound`.
@@ -148,25 +145,6 @@ export class Session {
     this.timers.release();
   }
 
-  /**
-   * Masks the given secrets, and every token the session has held lately (current and past: a
-   * call or a URL may still carry an older one), in a value about to reach the app; use what it returns.
-   */
-  redact<T>(error: T, secrets?: Tokens | Array<string | undefined>): T {
-    const given = Array.isArray(secrets) ? secrets : [secrets?.accessToken, secrets?.refreshToken];
-    return redact(error, [...given, ...this.#held]);
-  }
-
-  /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
-  emit(event: AuthEvent | (() => AuthEvent)): void {
-    if (this.options.onEvent) notify(this.options.onEvent, this.redact(typeof event === 'function' ? event() : event));
-  }
-
-  notifyFailure(error: AuthError): void {
-    if (error.code === 'ERR_SESSION_EXPIRED') this.emit({ type: 'session-ended', code: error.code });
-    notify(this.options.onAuthFailure, this.redact(error));
-  }
-
   signedOut(): AuthError {
     return new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
   }
@@ -247,20 +225,7 @@ export class Session {
     if (tokens) this.timers.resume();
     this.#serverDecides = undefined;
     this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.#lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
-    if (tokens) this.#remember(tokens.accessToken, tokens.refreshToken);
-  }
-
-  /**
-   * Keeps a token among those masked, also lower-cased: a URL in an event or an error went
-   * through the URL parser, which lower-cases a host, so a token used as a host label is masked
-   * in that spelling too. Worked out once per token, not once per event.
-   */
-  #remember(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
-      if (this.#held.includes(secret)) continue;
-      this.#held.push(secret);
-      if (this.#held.length > 2 * REMEMBERED) this.#held.shift();
-    }
+    if (tokens) this.remember(tokens.accessToken, tokens.refreshToken);
   }
 
   /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
@@ -303,16 +268,5 @@ export class Session {
       },
     );
     return this.#loading;
-  }
-}
-
-/** App callbacks must not break the session; their errors surface as uncaught, where the app will see them. */
-function notify<T>(callback: ((value: T) => void) | undefined, value: T): void {
-  try {
-    callback?.(value);
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
   }
 }
