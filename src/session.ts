@@ -1,12 +1,11 @@
 import type { AxiosError } from 'axios';
 import { ServerClock } from './clock';
-import type { DPoP } from './dpop/createDPoP';
 import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
 import type { ResolvedOptions } from './options';
 import { RefreshFlight } from './refresh';
 import { notify, Reporter } from './reports';
-import { StorageSync } from './storageSync';
+import { storageSync } from './storageSync';
 import { claimMs, jwtClaims, normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import { WaitTimers } from './waitTimers';
 
@@ -15,9 +14,9 @@ const LEEWAY_SHARE = 0.25;
 
 /**
  * One signed-in session: its tokens, the server's clock and what a call may ask of them. The
- * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; reading and writing
- * storage is the `StorageSync`'s; what the app is told, with every token masked, the
- * `Reporter`'s. Calls never touch storage.
+ * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; storage (reading,
+ * writing, and following what other tabs store there) is `storageSync`'s; what the app is told,
+ * with every token masked, the `Reporter`'s. Calls never touch storage.
  */
 export class Session extends Reporter {
   /** `undefined` until storage has been read. */
@@ -30,9 +29,8 @@ export class Session extends Reporter {
    */
   generation = 0;
   readonly timers = new WaitTimers();
-  readonly sync: StorageSync;
-  readonly flight: RefreshFlight;
-  #loading: Promise<Tokens> | undefined;
+  readonly sync = storageSync(this, (tokens) => this.#replace(tokens));
+  readonly flight = new RefreshFlight(this);
   /** Milliseconds before expiry at which the current token counts as expiring. */
   #leeway = 0;
   /** The current expiry was counted from an `expiresIn` on the clock known then, so it moves when the clock is learned better. */
@@ -42,8 +40,8 @@ export class Session extends Reporter {
   /** Set when the auth server refused a refresh; cleared by `set`. */
   #ended = false;
 
-  /** The DPoP signer for the `dpop` key pair in use now, loaded on first use. */
-  readonly signer: () => Promise<DPoP>;
+  /** The DPoP signer for the `dpop` key pair in use now, loaded on first use; asked for only where `dpop` is set (see `bound`). */
+  readonly signer = dpopSigner(this.options.dpop!);
 
   readonly clock = new ServerClock((by) => {
     const tokens = this.tokens;
@@ -52,10 +50,6 @@ export class Session extends Reporter {
 
   constructor(readonly options: ResolvedOptions) {
     super();
-    this.sync = new StorageSync(options.storage, options.refreshTimeout, this.timers, () => this.tokens, (error) => this.redact(error));
-    this.flight = new RefreshFlight(this);
-    // Asked for only where `dpop` is set: see `bound`.
-    this.signer = dpopSigner(options.dpop!);
   }
 
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
@@ -72,7 +66,7 @@ export class Session extends Reporter {
     const { running, reason } = this.flight;
     if (running) return reason === 'expiring' ? this.#stillValid(running) : running;
     const tokens = this.tokens;
-    if (tokens === undefined) return this.#load().then(() => this.current());
+    if (tokens === undefined) return this.sync.load().then(() => this.current());
     if (!tokens) {
       if (!this.options.refreshWithoutTokens) return null;
       return this.#ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
@@ -91,7 +85,7 @@ export class Session extends Reporter {
    * is still the current token. A token that has already changed is simply the answer (a late 401).
    */
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
-    if (this.tokens === undefined) await this.#load();
+    if (this.tokens === undefined) await this.sync.load();
     if (this.flight.running) return this.flight.running;
     // A signed-out session, by the app or in another tab, does not refresh: only a session that
     // fetches tokens without any (`refreshWithoutTokens`) may.
@@ -101,14 +95,14 @@ export class Session extends Reporter {
   }
 
   async refresh(): Promise<AuthTokens> {
-    if (!this.flight.running && this.tokens === undefined) await this.#load();
+    if (!this.flight.running && this.tokens === undefined) await this.sync.load();
     const tokens = await (this.flight.running ?? this.flight.start('manual'));
     if (!tokens) throw new AuthError('ERR_REFRESH_FAILED', 'The session was cleared while refreshing');
     return tokens;
   }
 
   async get(): Promise<Tokens> {
-    const tokens = this.tokens === undefined ? await this.#load() : this.tokens;
+    const tokens = this.tokens === undefined ? await this.sync.load() : this.tokens;
     return tokens && { ...tokens };
   }
 
@@ -126,23 +120,6 @@ export class Session extends Reporter {
     this.generation++;
     this.timers.release();
     await this.sync.write(null);
-  }
-
-  /** Follows the tokens other tabs or processes store, for storage that can tell. */
-  listen(): void {
-    this.timers.resume();
-    this.sync.listen((stored) => {
-      const had = this.tokens;
-      if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
-        if (had && !stored) this.notifyFailure(this.signedOut());
-      }
-    });
-  }
-
-  /** Detached from its last instance: stop following storage, and let the process go. */
-  unlisten(): void {
-    this.sync.unlisten();
-    this.timers.release();
   }
 
   signedOut(): AuthError {
@@ -183,7 +160,7 @@ export class Session extends Reporter {
 
   /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
   adopt(stored: unknown): boolean {
-    const tokens = this.#parse(stored);
+    const tokens = this.sync.parse(stored);
     if (tokens === undefined) return false;
     this.#replace(tokens);
     this.generation++;
@@ -244,29 +221,5 @@ export class Session extends Reporter {
       if (tokens && !this.#expiresWithin(tokens, 0)) return tokens;
       throw error;
     });
-  }
-
-  /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
-  #parse(stored: unknown): Tokens | undefined {
-    try {
-      return stored ? normalizeTokens(stored, null, this.now()) : null;
-    } catch {
-      this.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
-      return undefined;
-    }
-  }
-
-  #load(): Promise<Tokens> {
-    this.#loading ??= this.sync.read().then(
-      (stored) => {
-        if (this.tokens === undefined) this.#replace(this.#parse(stored) ?? null);
-        return this.tokens!;
-      },
-      (error: unknown) => {
-        this.#loading = undefined; // let the next call try storage again
-        throw error;
-      },
-    );
-    return this.#loading;
   }
 }
