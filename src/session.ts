@@ -2,6 +2,7 @@ import type { AxiosError } from 'axios';
 import { ServerClock } from './clock';
 import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
+import { lifetime } from './lifetime';
 import type { ResolvedOptions } from './options';
 import { RefreshFlight } from './refresh';
 import { notify, Reporter } from './reports';
@@ -201,17 +202,8 @@ export class Session extends Reporter {
     this.tokens = tokens;
     if (tokens) this.timers.resume();
     this.#serverDecides = undefined;
-    this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.#lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
+    this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, lifetime(tokens, received, this.now()) * LEEWAY_SHARE)) : 0;
     if (tokens) this.remember(tokens.accessToken, tokens.refreshToken);
-  }
-
-  /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
-  #lifetime(tokens: AuthTokens, received?: AuthTokens): number {
-    if (received?.expiresIn !== undefined) return received.expiresIn * 1000;
-    const claims = jwtClaims(tokens.accessToken);
-    const issued = claimMs(claims?.iat);
-    const expires = claimMs(claims?.exp);
-    return issued !== undefined && expires !== undefined ? expires - issued : (tokens.expiresAt ?? Infinity) - this.now();
   }
 
   /** A refresh for an expiring token that fails is not fatal while the token still works. */
