@@ -145,13 +145,10 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
   const judge = (origin: string | undefined, home: string | undefined, base: string | undefined, url: string): boolean =>
     origin !== undefined && origin !== 'null' && (origin === home || extra(origin, base, url));
 
+  /** The origin a `baseURL` decides; `null` when it decides none (relative, empty, or not a string). */
+  const originOf = (base: unknown): string | null => (typeof base === 'string' && base ? baseOrigin(base) : null);
   /** The instance's absolute `baseURL`; without one, the call's; without either, the page. */
-  const homeOf = (instanceBase: unknown, callBase: unknown): string | undefined => {
-    const own = typeof instanceBase === 'string' && instanceBase ? baseOrigin(instanceBase) : null;
-    if (own !== null) return own;
-    const call = typeof callBase === 'string' && callBase ? baseOrigin(callBase) : null;
-    return call ?? pageOrigin();
-  };
+  const homeOf = (instanceBase: unknown, callBase: unknown): string | undefined => originOf(instanceBase) ?? originOf(callBase) ?? pageOrigin();
 
   /** The answer for a call on its own origin, the common case: no new object per call. */
   let lastHome: Target = CLOSED;
