@@ -160,7 +160,20 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
       cleanEntries(list.entries(), (name) => mask(name, true), (names) => new Set(names).forEach((name) => list.delete(name)), (name, item) => list.append(name, item));
       return value;
     }
-    if (kind === 'URL') return cleanUrl(value as URL, mask);
+    if (kind === 'URL') {
+      const url = value as URL;
+      const href = mask(url.href);
+      // Set back, a masked URL may be parsed into another that still shows a secret: then the text stands in.
+      if (href !== url.href) {
+        try {
+          url.href = href;
+        } catch {
+          return href;
+        }
+        if (mask(url.href) !== url.href) return href;
+      }
+      return url;
+    }
     // A fetch Request or Response (ky and fetch wrappers keep them on their errors) prints its
     // headers under util.inspect and cannot be cleaned in place: a summary stands in for it.
     if (kind === 'Request' || kind === 'Response') {
@@ -188,20 +201,6 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
   };
 
   return clean;
-}
-
-/** A URL with its `href` masked; set back, a masked URL may be parsed into another that still shows a secret: then the text stands in. */
-function cleanUrl(url: URL, mask: Mask): unknown {
-  const href = mask(url.href);
-  if (href !== url.href) {
-    try {
-      url.href = href;
-    } catch {
-      return href;
-    }
-    if (mask(url.href) !== url.href) return href;
-  }
-  return url;
 }
 
 /** Each changed field by its old key: its new key and its new descriptor. */
