@@ -29,12 +29,13 @@ function kindOf(node) {
   return undefined;
 }
 
-/** A readable name: the declaration's own, or the variable, property or member it is assigned to. */
+/** A readable name: the declaration's own, or the variable, property or member it is assigned to; a member's with its class. */
 function nameOf(node) {
-  const named = node.name ?? (ts.isVariableDeclaration(node.parent) || ts.isPropertyAssignment(node.parent) || ts.isPropertyDeclaration(node.parent) ? node.parent.name : undefined);
-  if (named) return named.getText();
-  if (ts.isConstructorDeclaration(node)) return 'constructor';
-  return '(anonymous)';
+  const { parent } = node;
+  const named = node.name ?? (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) ? parent.name : undefined);
+  const name = named?.getText() ?? (ts.isConstructorDeclaration(node) ? 'constructor' : '(anonymous)');
+  const member = ts.isClassLike(parent) ? parent : ts.isPropertyDeclaration(parent) && ts.isClassLike(parent.parent) ? parent.parent : undefined;
+  return member?.name ? `${member.name.getText()}.${name}` : name;
 }
 
 const over = [];
