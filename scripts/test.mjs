@@ -2,9 +2,10 @@
 // its time waiting (on timers, sockets and child processes) while the other lane computes:
 //
 //   jest        the unit, integration, interop, oidc and dpop suites (its output streams live)
-//   package     build (JavaScript and declarations), then at once: check:cycles, typecheck (tsc --noEmit over
-//               src, __tests__ with the type tests, examples and bench: the examples import the
-//               built package, so it waits for the build), docs:check, lint:package, size
+//   package     build (JavaScript and declarations), then at once: check:cycles, check:lengths,
+//               typecheck (tsc --noEmit over src, __tests__ with the type tests, examples and
+//               bench: the examples import the built package, so it waits for the build),
+//               docs:check, lint:package, size
 //
 // The package lane prints a line per step when it ends, and a step's output only when it fails.
 // Arguments go to jest: `npm test -- __tests__/unit` runs one folder's suites (the package lane
@@ -60,6 +61,7 @@ const others = [
       ['lint:package', npm('lint:package')],
       ['size', npm('size')],
       ['check:cycles', npm('check:cycles')],
+      ['check:lengths', npm('check:lengths')],
     ],
   ]),
 ];

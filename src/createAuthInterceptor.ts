@@ -61,10 +61,10 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
         unguard();
         delete target[GUARDED];
       }
-      if (!detachers.size) session.unlisten();
+      if (!detachers.size) session.sync.unlisten();
     };
     detachers.add(detach);
-    session.listen();
+    session.sync.listen();
     return detach;
   };
   attach(instance);

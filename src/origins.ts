@@ -61,12 +61,11 @@ function combine(base: string, url: string): string {
 }
 
 /**
- * The origin policy of one session: the instance's own origin and `allowed`. A URL that cannot
- * be resolved, and an opaque origin (`data:`, `javascript:`, `file:`), never receives the token.
- * A stateful RegExp (`g` or `y`) is copied without those flags, so the same origin always gets
- * the same answer.
+ * Besides home, `allowed` decides whether `origin` may receive the token; a function sees the
+ * whole URL, built only when it is asked. A stateful RegExp (`g` or `y`) is copied without those
+ * flags, so the same origin always gets the same answer.
  */
-export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
+function allowedBy(allowed: AllowedOrigins): (origin: string, base: string | undefined, url: string) => boolean {
   const test = typeof allowed === 'function' ? allowed : undefined;
   const exact = new Set<string>();
   const patterns: RegExp[] = [];
@@ -76,19 +75,27 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
       else patterns.push(new RegExp(entry.source, entry.flags.replace(/[gy]/g, '')));
     }
   }
+  return (origin, base, url) => {
+    if (exact.has(origin) || patterns.some((pattern) => pattern.test(origin))) return true;
+    if (!test) return false;
+    try {
+      return test(new URL(base ? combine(base, url) : url, pageUrl())) === true;
+    } catch {
+      return false; // the app's rule failed: the token stays home
+    }
+  };
+}
 
-  // base -> the origin every relative URL on it reaches (null: the URL after it decides, e.g. `/`);
-  // host prefix -> its origin.
+/**
+ * The origin every relative URL on a base reaches (`null`: the URL after it decides, e.g. for
+ * `/`), remembered per base. When the base ends in an authority the appended `/` closes
+ * (`https://api.example.com/v1`), nothing after it can change the origin: parse once per base.
+ */
+function baseOrigins(): (base: string) => string | null {
   const bases = new Map<string, string | null>();
-  const hosts = new Map<string, string | undefined>();
-
-  /**
-   * When the base ends in an authority the appended `/` closes (`https://api.example.com/v1`),
-   * nothing after it can change the origin: parse once per base.
-   */
   let lastBase: string | undefined;
   let lastOrigin: string | null = null;
-  const baseOrigin = (base: string): string | null => {
+  return (base) => {
     // Nearly every call of an instance has the same base: one comparison, no hashing.
     if (base === lastBase) return lastOrigin;
     let origin = bases.get(base);
@@ -103,9 +110,15 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
     lastOrigin = origin;
     return origin;
   };
+}
 
-  /** The origin `href` reaches once resolved against the page, as the URL parser reads it. */
-  const resolve = (href: string, page: string | undefined): string | undefined => {
+/**
+ * The origin `href` reaches once resolved against the page, as the URL parser reads it; an
+ * absolute URL with a plain authority is parsed once per host prefix.
+ */
+function hrefOrigins(): (href: string, page: string | undefined) => string | undefined {
+  const hosts = new Map<string, string | undefined>();
+  return (href, page) => {
     const plain = PLAIN_AUTHORITY.exec(href);
     if (plain) {
       const prefix = plain[0];
@@ -118,28 +131,24 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
     if (page === undefined) return parseOrigin(href);
     return ROOTED_PATH.test(href) ? parseOrigin('/', page) : parseOrigin(href, page);
   };
+}
 
-  /** Besides home, `allowed` decides; a function sees the whole URL, built only when it is asked. */
-  const extra = (origin: string, base: string | undefined, url: string): boolean => {
-    if (exact.has(origin) || patterns.some((pattern) => pattern.test(origin))) return true;
-    if (!test) return false;
-    try {
-      return test(new URL(base ? combine(base, url) : url, pageUrl())) === true;
-    } catch {
-      return false; // the app's rule failed: the token stays home
-    }
-  };
+/**
+ * The origin policy of one session: the instance's own origin and `allowed`. A URL that cannot
+ * be resolved, and an opaque origin (`data:`, `javascript:`, `file:`), never receives the token.
+ */
+export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
+  const extra = allowedBy(allowed);
+  const baseOrigin = baseOrigins();
+  const resolve = hrefOrigins();
 
   const judge = (origin: string | undefined, home: string | undefined, base: string | undefined, url: string): boolean =>
     origin !== undefined && origin !== 'null' && (origin === home || extra(origin, base, url));
 
+  /** The origin a `baseURL` decides; `null` when it decides none (relative, empty, or not a string). */
+  const originOf = (base: unknown): string | null => (typeof base === 'string' && base ? baseOrigin(base) : null);
   /** The instance's absolute `baseURL`; without one, the call's; without either, the page. */
-  const homeOf = (instanceBase: unknown, callBase: unknown): string | undefined => {
-    const own = typeof instanceBase === 'string' && instanceBase ? baseOrigin(instanceBase) : null;
-    if (own !== null) return own;
-    const call = typeof callBase === 'string' && callBase ? baseOrigin(callBase) : null;
-    return call ?? pageOrigin();
-  };
+  const homeOf = (instanceBase: unknown, callBase: unknown): string | undefined => originOf(instanceBase) ?? originOf(callBase) ?? pageOrigin();
 
   /** The answer for a call on its own origin, the common case: no new object per call. */
   let lastHome: Target = CLOSED;

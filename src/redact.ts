@@ -182,7 +182,12 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
     }
     // Plain data of any realm, errors and axios headers have their fields walked; other class instances do not.
     const proto = protoOf(value);
-    return proto === null || protoOf(proto) === null || Array.isArray(value) || isErrorLike(value) || kind === 'AxiosHeaders' ? cleanFields(value) : value;
+    if (proto === null || protoOf(proto) === null || Array.isArray(value) || isErrorLike(value) || kind === 'AxiosHeaders') {
+      const error = isErrorLike(value);
+      const changes = fieldChanges(value, error, clean, mask);
+      return changes.size ? rewrite(value, changes, error) : value;
+    }
+    return value;
   };
 
   /** Cleans a container's entries and, if that changed any, empties it (`clear` gets the old keys) and adds them back in order. */
@@ -195,53 +200,59 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
     }
   };
 
-  const cleanFields = (record: object): object => {
-    const error = isErrorLike(record);
-    // Only axios errors and responses carry `config` beside `request`; other data keeps its fields.
-    const hideRequest = 'config' in record && Object.hasOwn(record, 'request');
-    /** Each changed field by its old key: its new key and its new descriptor. */
-    const changes = new Map<PropertyKey, [PropertyKey, PropertyDescriptor]>();
-    for (const key of ownKeys(record)) {
-      const descriptor = ownField(record, key)!;
-      const { value, get, enumerable } = descriptor;
-      if (hideRequest && key === 'request') {
-        if (enumerable) changes.set(key, [key, { ...descriptor, enumerable: false }]);
-        continue;
-      }
-      if (error && (key === 'name' || key === 'code')) continue;
-      const newKey = typeof key === 'string' && !Array.isArray(record) ? mask(key, true) : key;
-      // The field's value as printing would see it; getters are called only where a printer calls them.
-      let current = value;
-      let readable = 'value' in descriptor;
-      if (get && (enumerable || (error && PRINTED.includes(key as string)))) {
-        try {
-          current = get.call(record);
-          readable = true;
-        } catch {
-          // a getter that throws prints nothing
-        }
-      }
-      // A field that cannot be read keeps its descriptor; one that can is rewritten as a value.
-      const next = readable ? clean(current) : current;
-      if (next !== current || newKey !== key) {
-        changes.set(key, [newKey, readable ? { value: next, writable: descriptor.writable ?? !!descriptor.set, enumerable, configurable: descriptor.configurable } : descriptor]);
-      }
-    }
-    if (!changes.size) return record;
-    let inPlace = true;
-    for (const [key, [newKey, descriptor]] of changes) {
-      let defined = false;
-      try {
-        defined = Reflect.defineProperty(record, newKey, descriptor);
-      } catch {
-        // a proxy's trap that throws: as good as refused
-      }
-      inPlace = defined && (newKey === key || deleteProperty(record, key)) && inPlace;
-    }
-    return inPlace ? record : copy(record, changes, error);
-  };
-
   return clean;
+}
+
+/** Each changed field by its old key: its new key and its new descriptor. */
+type Changes = Map<PropertyKey, [PropertyKey, PropertyDescriptor]>;
+
+/** What cleaning changes in a record's own fields (keys and values), read as printing would read them. */
+function fieldChanges(record: object, error: boolean, clean: (value: unknown) => unknown, mask: Mask): Changes {
+  // Only axios errors and responses carry `config` beside `request`; other data keeps its fields.
+  const hideRequest = 'config' in record && Object.hasOwn(record, 'request');
+  const changes: Changes = new Map();
+  for (const key of ownKeys(record)) {
+    const descriptor = ownField(record, key)!;
+    const { value, get, enumerable } = descriptor;
+    if (hideRequest && key === 'request') {
+      if (enumerable) changes.set(key, [key, { ...descriptor, enumerable: false }]);
+      continue;
+    }
+    if (error && (key === 'name' || key === 'code')) continue;
+    const newKey = typeof key === 'string' && !Array.isArray(record) ? mask(key, true) : key;
+    // The field's value as printing would see it; getters are called only where a printer calls them.
+    let current = value;
+    let readable = 'value' in descriptor;
+    if (get && (enumerable || (error && PRINTED.includes(key as string)))) {
+      try {
+        current = get.call(record);
+        readable = true;
+      } catch {
+        // a getter that throws prints nothing
+      }
+    }
+    // A field that cannot be read keeps its descriptor; one that can is rewritten as a value.
+    const next = readable ? clean(current) : current;
+    if (next !== current || newKey !== key) {
+      changes.set(key, [newKey, readable ? { value: next, writable: descriptor.writable ?? !!descriptor.set, enumerable, configurable: descriptor.configurable } : descriptor]);
+    }
+  }
+  return changes;
+}
+
+/** Makes `changes` to `record` in place, or, where any is refused, returns a copy that has them all. */
+function rewrite(record: object, changes: Changes, error: boolean): object {
+  let inPlace = true;
+  for (const [key, [newKey, descriptor]] of changes) {
+    let defined = false;
+    try {
+      defined = Reflect.defineProperty(record, newKey, descriptor);
+    } catch {
+      // a proxy's trap that throws: as good as refused
+    }
+    inPlace = defined && (newKey === key || deleteProperty(record, key)) && inPlace;
+  }
+  return inPlace ? record : copy(record, changes, error);
 }
 
 /**
@@ -249,7 +260,7 @@ function cleaner(mask: Mask): (value: unknown) => unknown {
  * (cleaned ones replaced), all of them writable. An error's stand-in is a real error, so it
  * prints and is recognised as one.
  */
-function copy(record: object, changes: Map<PropertyKey, [PropertyKey, PropertyDescriptor]>, error: boolean): object {
+function copy(record: object, changes: Changes, error: boolean): object {
   const array = Array.isArray(record);
   const target: object = error ? new Error() : array ? [] : {};
   for (const key of ownKeys(target)) deleteProperty(target, key); // a new Error's own `stack` (an array's `length` stays)

@@ -1,27 +1,25 @@
 import type { AxiosError } from 'axios';
 import { ServerClock } from './clock';
-import type { DPoP } from './dpop/createDPoP';
 import { dpopSigner } from './dpopSigner';
 import { AuthError } from './errors';
-import type { AuthEvent } from './events';
+import { lifetime } from './lifetime';
 import type { ResolvedOptions } from './options';
-import { redact } from './redact';
 import { RefreshFlight } from './refresh';
-import { StorageSync } from './storageSync';
+import { notify, Reporter } from './reports';
+import { storageSync } from './storageSync';
 import { claimMs, jwtClaims, normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import { WaitTimers } from './waitTimers';
 
 /** The share of a token's lifetime that `refreshLeeway` may take at most. */
 const LEEWAY_SHARE = 0.25;
-/** How many past tokens (each in two spellings) stay masked in what the session reports: the ones calls may still carry. */
-const REMEMBERED = 8;
 
 /**
  * One signed-in session: its tokens, the server's clock and what a call may ask of them. The
- * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; reading and writing
- * storage is the `StorageSync`'s. Calls never touch storage.
+ * refresh itself, and what happens to its outcome, is the `RefreshFlight`'s; storage (reading,
+ * writing, and following what other tabs store there) is `storageSync`'s; what the app is told,
+ * with every token masked, the `Reporter`'s. Calls never touch storage.
  */
-export class Session {
+export class Session extends Reporter {
   /** `undefined` until storage has been read. */
   tokens: Tokens | undefined;
   /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
@@ -32,9 +30,8 @@ export class Session {
    */
   generation = 0;
   readonly timers = new WaitTimers();
-  readonly sync: StorageSync;
-  readonly flight: RefreshFlight;
-  #loading: Promise<Tokens> | undefined;
+  readonly sync = storageSync(this, (tokens) => this.#replace(tokens));
+  readonly flight = new RefreshFlight(this);
   /** Milliseconds before expiry at which the current token counts as expiring. */
   #leeway = 0;
   /** The current expiry was counted from an `expiresIn` on the clock known then, so it moves when the clock is learned better. */
@@ -43,11 +40,9 @@ export class Session {
   #serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
   #ended = false;
-  /** Secrets the session has held lately, newest last: masked in every error and event. */
-  readonly #held: string[] = [];
 
-  /** The DPoP signer for the `dpop` key pair in use now, loaded on first use. */
-  readonly signer: () => Promise<DPoP>;
+  /** The DPoP signer for the `dpop` key pair in use now, loaded on first use; asked for only where `dpop` is set (see `bound`). */
+  readonly signer = dpopSigner(this.options.dpop!);
 
   readonly clock = new ServerClock((by) => {
     const tokens = this.tokens;
@@ -55,10 +50,7 @@ export class Session {
   });
 
   constructor(readonly options: ResolvedOptions) {
-    this.sync = new StorageSync(options.storage, options.refreshTimeout, this.timers, () => this.tokens, (error) => this.redact(error));
-    this.flight = new RefreshFlight(this);
-    // Asked for only where `dpop` is set: see `bound`.
-    this.signer = dpopSigner(options.dpop!);
+    super();
   }
 
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
@@ -75,7 +67,7 @@ export class Session {
     const { running, reason } = this.flight;
     if (running) return reason === 'expiring' ? this.#stillValid(running) : running;
     const tokens = this.tokens;
-    if (tokens === undefined) return this.#load().then(() => this.current());
+    if (tokens === undefined) return this.sync.load().then(() => this.current());
     if (!tokens) {
       if (!this.options.refreshWithoutTokens) return null;
       return this.#ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
@@ -94,7 +86,7 @@ export class Session {
    * is still the current token. A token that has already changed is simply the answer (a late 401).
    */
   async renew(sent: string | undefined, error: AxiosError): Promise<Tokens> {
-    if (this.tokens === undefined) await this.#load();
+    if (this.tokens === undefined) await this.sync.load();
     if (this.flight.running) return this.flight.running;
     // A signed-out session, by the app or in another tab, does not refresh: only a session that
     // fetches tokens without any (`refreshWithoutTokens`) may.
@@ -104,14 +96,14 @@ export class Session {
   }
 
   async refresh(): Promise<AuthTokens> {
-    if (!this.flight.running && this.tokens === undefined) await this.#load();
+    if (!this.flight.running && this.tokens === undefined) await this.sync.load();
     const tokens = await (this.flight.running ?? this.flight.start('manual'));
     if (!tokens) throw new AuthError('ERR_REFRESH_FAILED', 'The session was cleared while refreshing');
     return tokens;
   }
 
   async get(): Promise<Tokens> {
-    const tokens = this.tokens === undefined ? await this.#load() : this.tokens;
+    const tokens = this.tokens === undefined ? await this.sync.load() : this.tokens;
     return tokens && { ...tokens };
   }
 
@@ -129,42 +121,6 @@ export class Session {
     this.generation++;
     this.timers.release();
     await this.sync.write(null);
-  }
-
-  /** Follows the tokens other tabs or processes store, for storage that can tell. */
-  listen(): void {
-    this.timers.resume();
-    this.sync.listen((stored) => {
-      const had = this.tokens;
-      if (stored?.accessToken !== had?.accessToken && this.adopt(stored)) {
-        if (had && !stored) this.notifyFailure(this.signedOut());
-      }
-    });
-  }
-
-  /** Detached from its last instance: stop following storage, and let the process go. */
-  unlisten(): void {
-    this.sync.unlisten();
-    this.timers.release();
-  }
-
-  /**
-   * Masks the given secrets, and every token the session has held lately (current and past: a
-   * call or a URL may still carry an older one), in a value about to reach the app; use what it returns.
-   */
-  redact<T>(error: T, secrets?: Tokens | Array<string | undefined>): T {
-    const given = Array.isArray(secrets) ? secrets : [secrets?.accessToken, secrets?.refreshToken];
-    return redact(error, [...given, ...this.#held]);
-  }
-
-  /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
-  emit(event: AuthEvent | (() => AuthEvent)): void {
-    if (this.options.onEvent) notify(this.options.onEvent, this.redact(typeof event === 'function' ? event() : event));
-  }
-
-  notifyFailure(error: AuthError): void {
-    if (error.code === 'ERR_SESSION_EXPIRED') this.emit({ type: 'session-ended', code: error.code });
-    notify(this.options.onAuthFailure, this.redact(error));
   }
 
   signedOut(): AuthError {
@@ -205,7 +161,7 @@ export class Session {
 
   /** Takes tokens another tab or process stored (`null`: it signed out). False when they were malformed and ignored. */
   adopt(stored: unknown): boolean {
-    const tokens = this.#parse(stored);
+    const tokens = this.sync.parse(stored);
     if (tokens === undefined) return false;
     this.#replace(tokens);
     this.generation++;
@@ -246,30 +202,8 @@ export class Session {
     this.tokens = tokens;
     if (tokens) this.timers.resume();
     this.#serverDecides = undefined;
-    this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, this.#lifetime(tokens, received) * LEEWAY_SHARE)) : 0;
-    if (tokens) this.#remember(tokens.accessToken, tokens.refreshToken);
-  }
-
-  /**
-   * Keeps a token among those masked, also lower-cased: a URL in an event or an error went
-   * through the URL parser, which lower-cases a host, so a token used as a host label is masked
-   * in that spelling too. Worked out once per token, not once per event.
-   */
-  #remember(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
-      if (this.#held.includes(secret)) continue;
-      this.#held.push(secret);
-      if (this.#held.length > 2 * REMEMBERED) this.#held.shift();
-    }
-  }
-
-  /** How long the token lives in all: from `expiresIn`, its JWT `iat` and `exp`, or else what is left of it now. */
-  #lifetime(tokens: AuthTokens, received?: AuthTokens): number {
-    if (received?.expiresIn !== undefined) return received.expiresIn * 1000;
-    const claims = jwtClaims(tokens.accessToken);
-    const issued = claimMs(claims?.iat);
-    const expires = claimMs(claims?.exp);
-    return issued !== undefined && expires !== undefined ? expires - issued : (tokens.expiresAt ?? Infinity) - this.now();
+    this.#leeway = tokens ? Math.max(0, Math.min(this.options.refreshLeeway, lifetime(tokens, received, this.now()) * LEEWAY_SHARE)) : 0;
+    if (tokens) this.remember(tokens.accessToken, tokens.refreshToken);
   }
 
   /** A refresh for an expiring token that fails is not fatal while the token still works. */
@@ -277,41 +211,6 @@ export class Session {
     return pending.catch((error: unknown) => {
       const tokens = this.tokens;
       if (tokens && !this.#expiresWithin(tokens, 0)) return tokens;
-      throw error;
-    });
-  }
-
-  /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
-  #parse(stored: unknown): Tokens | undefined {
-    try {
-      return stored ? normalizeTokens(stored, null, this.now()) : null;
-    } catch {
-      this.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
-      return undefined;
-    }
-  }
-
-  #load(): Promise<Tokens> {
-    this.#loading ??= this.sync.read().then(
-      (stored) => {
-        if (this.tokens === undefined) this.#replace(this.#parse(stored) ?? null);
-        return this.tokens!;
-      },
-      (error: unknown) => {
-        this.#loading = undefined; // let the next call try storage again
-        throw error;
-      },
-    );
-    return this.#loading;
-  }
-}
-
-/** App callbacks must not break the session; their errors surface as uncaught, where the app will see them. */
-function notify<T>(callback: ((value: T) => void) | undefined, value: T): void {
-  try {
-    callback?.(value);
-  } catch (error) {
-    queueMicrotask(() => {
       throw error;
     });
   }

@@ -1,79 +1,119 @@
 import { AuthError } from './errors';
-import type { TokenStorage } from './storage/types';
-import type { AuthTokens, Tokens } from './tokens';
+import type { ResolvedOptions } from './options';
+import { normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import type { WaitTimers } from './waitTimers';
 
-/**
- * A session's side of its token storage: every operation bounded by `timeout`, writes kept in
- * order, and what other tabs or processes store heard where the storage can tell.
- */
-export class StorageSync {
-  /** Writes started, and the last one known to have landed, in order. */
-  #writes = 0;
-  #written = 0;
-  #unsubscribe: (() => void) | undefined;
-
-  readonly #storage: TokenStorage;
-  readonly #timeout: number;
-  readonly #timers: WaitTimers;
+/** What the sync needs of its session (the `Session` class), named here so neither module imports the other. */
+export interface SyncHost {
+  readonly options: Pick<ResolvedOptions, 'storage' | 'refreshTimeout'>;
   /** What the session holds now, to cover a stale write with. */
-  readonly #held: () => Tokens | undefined;
-  readonly #redact: (error: unknown) => unknown;
+  readonly tokens: Tokens | undefined;
+  readonly timers: WaitTimers;
+  now(): number;
+  redact<T>(value: T): T;
+  notifyFailure(error: AuthError): void;
+  /** Takes tokens another tab or process stored; false when they were malformed and ignored. */
+  adopt(stored: unknown): boolean;
+  signedOut(): AuthError;
+}
 
-  constructor(storage: TokenStorage, timeout: number, timers: WaitTimers, held: () => Tokens | undefined, redact: (error: unknown) => unknown) {
-    this.#storage = storage;
-    this.#timeout = timeout;
-    this.#timers = timers;
-    this.#held = held;
-    this.#redact = redact;
-  }
+export type StorageSync = ReturnType<typeof storageSync>;
 
-  read(): Promise<AuthTokens | null> {
-    return this.#bounded(() => this.#storage.get());
+/** Runs a storage operation, bounded by `refreshTimeout`: a storage that never answers must not hold calls forever. */
+async function bounded<T>(session: SyncHost, operation: () => T | Promise<T>): Promise<T> {
+  const { timers } = session;
+  const { refreshTimeout } = session.options;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      operation(),
+      new Promise<never>((_, reject) => {
+        timer = timers.start(refreshTimeout, () => reject(new Error(`Token storage did not answer within ${refreshTimeout} ms`)));
+      }),
+    ]);
+  } catch (cause) {
+    throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: session.redact(cause) });
+  } finally {
+    timers.stop(timer);
   }
+}
+
+/**
+ * A session's side of its token storage: every operation bounded by `refreshTimeout`, writes
+ * kept in order, what storage holds read once and checked before the session takes it (`take`),
+ * and what other tabs or processes store followed where the storage can tell.
+ */
+export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
+  const { storage } = session.options;
+  /** Writes started, and the last one known to have landed, in order. */
+  let writes = 0;
+  let written = 0;
+  let unsubscribe: (() => void) | undefined;
+  let loading: Promise<Tokens> | undefined;
 
   /**
    * Writes `tokens` (`null`: clears). A write that timed out may still land later; if a newer
    * write has finished by then, the stale one is covered by writing what the session holds now,
    * so storage never goes back to tokens (a spent refresh token) the session has left behind.
    */
-  async write(tokens: Tokens): Promise<void> {
-    const seq = ++this.#writes;
+  const write = async (tokens: Tokens): Promise<void> => {
+    const seq = ++writes;
     const landed = () => {
-      if (seq < this.#written) void this.write(this.#held() ?? null).catch(() => {});
-      else this.#written = seq;
+      if (seq < written) void write(session.tokens ?? null).catch(() => {});
+      else written = seq;
     };
-    await this.#bounded(() => {
-      const pending = Promise.resolve().then(() => (tokens ? this.#storage.set(tokens) : this.#storage.clear()));
+    await bounded(session, () => {
+      const pending = Promise.resolve().then(() => (tokens ? storage.set(tokens) : storage.clear()));
       pending.then(landed, () => {});
       return pending;
     });
-  }
+  };
 
-  /** Hears what other tabs or processes store, for storage that can tell. */
-  listen(stored: (tokens: AuthTokens | null) => void): void {
-    this.#unsubscribe ??= this.#storage.subscribe?.(stored);
-  }
+  const read = (): Promise<AuthTokens | null> => bounded(session, () => storage.get());
 
-  unlisten(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-  }
-
-  /** Runs a storage operation, bounded by `timeout`: a storage that never answers must not hold calls forever. */
-  async #bounded<T>(operation: () => T | Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
+  const parse = (stored: unknown): Tokens | undefined => {
     try {
-      return await Promise.race([
-        operation(),
-        new Promise<never>((_, reject) => {
-          timer = this.#timers.start(this.#timeout, () => reject(new Error(`Token storage did not answer within ${this.#timeout} ms`)));
-        }),
-      ]);
-    } catch (cause) {
-      throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: this.#redact(cause) });
-    } finally {
-      this.#timers.stop(timer);
+      return stored ? normalizeTokens(stored, null, session.now()) : null;
+    } catch {
+      session.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
+      return undefined;
     }
-  }
+  };
+
+  return {
+    read,
+    write,
+    parse,
+    /** The session's tokens once storage has been read: the first read's, unless the app set some meanwhile. */
+    load(): Promise<Tokens> {
+      loading ??= read().then(
+        (stored) => {
+          if (session.tokens === undefined) take(parse(stored) ?? null);
+          return session.tokens!;
+        },
+        (error: unknown) => {
+          loading = undefined; // let the next call try storage again
+          throw error;
+        },
+      );
+      return loading;
+    },
+    /** The session is in use: follow the tokens other tabs or processes store, for storage that can tell. */
+    listen(): void {
+      session.timers.resume();
+      unsubscribe ??= storage.subscribe?.((stored) => {
+        const had = session.tokens;
+        if (stored?.accessToken !== had?.accessToken && session.adopt(stored)) {
+          if (had && !stored) session.notifyFailure(session.signedOut());
+        }
+      });
+    },
+    /** Detached from its last instance: stop following storage, and let the process go. */
+    unlisten(): void {
+      unsubscribe?.();
+      unsubscribe = undefined;
+      session.timers.release();
+    },
+  };
 }
