@@ -22,6 +22,7 @@ const config: Config = {
   moduleNameMapper: {
     '^axios-auth-interceptor/dpop$': '<rootDir>/src/dpop/index.ts',
     '^axios-auth-interceptor/step-up$': '<rootDir>/src/stepUp/index.ts',
+    '^axios-auth-interceptor/resources$': '<rootDir>/src/resources/index.ts',
   },
 };
 

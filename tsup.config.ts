@@ -1,8 +1,9 @@
 import { defineConfig, type Options } from 'tsup';
 
-// The main entry loads the DPoP signer (when `dpop` is set) and the step-up runs (at the first
-// step-up challenge) by the package's own name, so neither is in it.
-const external = ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up'];
+// The main entry loads the DPoP signer (when `dpop` is set), the step-up runs (at the first
+// step-up challenge) and the resource sessions (when `resources` is set) by the package's own
+// name, so none of them is in it.
+const external = ['axios', 'axios-auth-interceptor/dpop', 'axios-auth-interceptor/step-up', 'axios-auth-interceptor/resources'];
 
 /**
  * Browser builds swap a Node-only module (`./send`: hop-by-hop redirect following, which a page
@@ -22,7 +23,7 @@ const declarations = process.env.BUILD_DECLARATIONS !== 'false';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts', 'step-up': 'src/stepUp/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', oauth: 'src/oauth/index.ts', dpop: 'src/dpop/index.ts', 'step-up': 'src/stepUp/index.ts', resources: 'src/resources/index.ts' },
     format: ['esm', 'cjs'],
     // Each entry self-contained: the main one must not pull in a chunk shared with ./redis or ./oauth.
     splitting: false,
@@ -48,7 +49,7 @@ export default defineConfig([
   },
   {
     // One minified ES module a page loads by URL; axios comes from the page's import map.
-    entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts', 'browser-step-up': 'src/stepUp/index.ts' },
+    entry: { browser: 'src/index.ts', 'browser-dpop': 'src/dpop/index.ts', 'browser-step-up': 'src/stepUp/index.ts', 'browser-resources': 'src/resources/index.ts' },
     format: ['esm'],
     // Each file whole: a page loads them by URL, with no chunk between them.
     splitting: false,

@@ -17,13 +17,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const jsOnly = args.has('--js');
 
-const ENTRIES = ['index', 'redis', 'oauth', 'dpop', 'step-up'];
+const ENTRIES = ['index', 'redis', 'oauth', 'dpop', 'step-up', 'resources'];
 const outputs = [
   ...ENTRIES.flatMap((entry) => [`${entry}.js`, `${entry}.mjs`]),
   'index.browser.mjs',
   'browser.mjs',
   'browser-dpop.mjs',
   'browser-step-up.mjs',
+  'browser-resources.mjs',
   ...(jsOnly ? [] : ENTRIES.flatMap((entry) => [`${entry}.d.ts`, `${entry}.d.mts`])),
 ].map((name) => join(root, 'dist', name));
 

@@ -196,8 +196,8 @@ function readmeLines() {
 function publicApi() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const entries = Object.keys(pkg.exports)
-    // `./step-up` is the core's lazily loaded code, not an API for apps (src/stepUp/index.ts says so).
-    .filter((key) => key !== './package.json' && key !== './step-up')
+    // `./step-up` and `./resources` are the core's lazily loaded code, not APIs for apps (each index.ts says so).
+    .filter((key) => key !== './package.json' && key !== './step-up' && key !== './resources')
     .map((key) => ({ name: key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`, file: join(root, 'src', key.slice(2), 'index.ts') }));
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   const program = ts.createProgram(

@@ -1,5 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import { answersFor } from './answers';
+import type { Resources } from './resources';
 import { guard } from './route';
 import { resolveOptions, type AuthInterceptorOptions } from './options';
 import { Session } from './session';
@@ -16,10 +17,14 @@ declare module 'axios' {
 }
 
 export interface AuthInterceptor {
-  /** Replaces the session's tokens, e.g. after sign-in. Rejects with `ERR_INVALID_TOKENS` or `ERR_STORAGE`. */
-  setTokens(tokens: AuthTokens): Promise<void>;
-  /** The current tokens, or `null` when signed out. */
-  getTokens(): Promise<AuthTokens | null>;
+  /**
+   * Replaces the session's tokens, e.g. after sign-in (every resource's token of the sign-in
+   * before is forgotten). With `resource` (a key of the `resources` option, or its resource
+   * indicator), replaces that resource's token only. Rejects with `ERR_INVALID_TOKENS` or `ERR_STORAGE`.
+   */
+  setTokens(tokens: AuthTokens, resource?: string): Promise<void>;
+  /** The current tokens, or `null` when signed out; with `resource`, that resource's (see `setTokens`). */
+  getTokens(resource?: string): Promise<AuthTokens | null>;
   /** Forgets the tokens, e.g. on sign-out. Later calls go out without a token. */
   clearTokens(): Promise<void>;
   /** Refreshes now, or joins the refresh already running, and resolves with the new tokens. */
@@ -51,31 +56,44 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
   check(instance);
   const session = new Session(resolveOptions(options));
   const answers = answersFor(session);
+  const resources = session.options.resources && loadResources(session);
   const detachers = new Set<() => void>();
   const attach = (target: Guardable) => {
     check(target);
-    const unguard = guard(session, answers, target);
+    const unguard = guard(session, answers, target, resources);
     target[GUARDED] = session;
     const detach = () => {
       if (detachers.delete(detach)) {
         unguard();
         delete target[GUARDED];
       }
-      if (!detachers.size) session.sync.unlisten();
+      if (!detachers.size) {
+        session.sync.unlisten();
+        void resources?.then((all) => all.unlisten());
+      }
     };
     detachers.add(detach);
     session.sync.listen();
     return detach;
   };
   attach(instance);
+  const find = (name: string) => (resources ?? Promise.reject(new TypeError('No `resources` option to name one of'))).then((all) => all.find(name));
   return {
-    setTokens: (tokens) => session.set(tokens).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
-    getTokens: () => session.get(),
+    setTokens: (tokens, resource) => (resource === undefined ? session.set(tokens) : find(resource).then((one) => one.set(tokens))).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
+    getTokens: (resource) => (resource === undefined ? session.get() : find(resource).then((one) => one.get())),
     clearTokens: () => session.clear(),
     refresh: () => session.refresh().catch((error: unknown) => Promise.reject(session.redact(error))),
     attach,
     eject: () => detachers.forEach((detach) => detach()),
   };
+}
+
+/**
+ * The sessions of the `resources` option, loaded from the package's own `/resources` entry (an
+ * app without the option carries none of it); each made with this module's `Session`.
+ */
+function loadResources(session: Session): Promise<Resources> {
+  return import('axios-auth-interceptor/resources').then(({ resourceSessions }) => resourceSessions(session, Session, answersFor));
 }
 
 function check(instance: Guardable): void {

@@ -11,6 +11,9 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
  * - `ERR_SESSION_EXPIRED`: the auth server refused the refresh itself (a 400 or 401, such as
  *   `invalid_grant`), or the user signed out in another tab or process: the tokens were cleared
  *   and the user must sign in again.
+ * - `ERR_RESOURCE_REFUSED`: the auth server refused a token for one of `resources`
+ *   (`invalid_target`, RFC 8707 section 2): that resource's calls reject with it until the next
+ *   sign-in; the session and the other resources carry on.
  * - `ERR_LOCK`: the `lock` option's lock could not be taken (`cause` holds why), or
  *   `webLocks()` was called where the Web Locks API is missing.
  */
@@ -20,13 +23,20 @@ export type AuthErrorCode =
   | 'ERR_INVALID_TOKENS'
   | 'ERR_STORAGE'
   | 'ERR_SESSION_EXPIRED'
-  | 'ERR_LOCK';
+  | 'ERR_LOCK'
+  | 'ERR_RESOURCE_REFUSED';
 
 export interface AuthErrorOptions {
   cause?: unknown;
   config?: InternalAxiosRequestConfig;
   response?: AxiosResponse;
 }
+
+/** What a call gets once the session is over (refused by the auth server, or signed out), until the next sign-in. */
+export const sessionEnded = () => new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
+
+/** What the app is told when another tab or process signed out through a shared storage. */
+export const signedOut = () => new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
 
 // A registered symbol is the same in every realm (iframes, vm contexts, duplicate bundles),
 // which `instanceof` is not.

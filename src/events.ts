@@ -11,7 +11,7 @@ export type RefreshReason = 'unauthorized' | 'expiring' | 'manual' | 'missing';
  * What the session did, for logs and metrics. Plain objects that never hold a token, a proof or
  * a query string: `url` is the call's origin and path only.
  */
-export type AuthEvent =
+export type AuthEvent = (
   | { type: 'refresh-start'; reason: RefreshReason }
   | { type: 'refresh-end'; expiresAt?: number }
   /** `late`: the outcome of a refresh that had already timed out. */
@@ -32,7 +32,11 @@ export type AuthEvent =
   /** The set-up puts something in the way of the session, e.g. a cache that runs before it. Said once per instance. */
   | { type: 'setup-problem'; problem: string }
   /** The session ended: the user must sign in again. */
-  | { type: 'session-ended'; code: AuthErrorCode };
+  | { type: 'session-ended'; code: AuthErrorCode }
+) & {
+  /** The resource indicator of the `resources` entry whose token this is about; absent for the session's own token. */
+  resource?: string;
+};
 
 /**
  * An `onEvent` that writes each event as one line, e.g. `onEvent: logAuthEvents()`. Events hold

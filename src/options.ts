@@ -5,7 +5,7 @@ import type { DPoP } from './dpop/createDPoP';
 import type { AuthEvent, RefreshReason } from './events';
 import type { RefreshLock } from './locks/types';
 import type { AllowedOrigins } from './origins';
-import { checkKeys, invalid } from './validation';
+import { check, checkKeys, invalid } from './validation';
 import { memoryStorage } from './storage/memory';
 import type { TokenStorage } from './storage/types';
 import type { AuthTokens } from './tokens';
@@ -54,6 +54,17 @@ export interface RefreshContext {
  * `axios-auth-interceptor/oauth` that need no user do) to be the default of that option.
  */
 export type RefreshFunction = ((tokens: AuthTokens | null, context: RefreshContext) => Promise<AuthTokens>) & { refreshWithoutTokens?: boolean };
+
+/** An API that gets access tokens of its own from the session's grant (RFC 8707 resource indicators). */
+export interface ResourceServer {
+  /** The resource indicator its tokens are asked for with (RFC 8707 section 2): an absolute URI, often the API's origin. */
+  resource: string;
+  /**
+   * The scope asked for with it.
+   * @default none: the server gives every scope the sign-in granted for that resource
+   */
+  scope?: string;
+}
 
 export interface AuthInterceptorOptions {
   /**
@@ -159,13 +170,24 @@ export interface AuthInterceptorOptions {
    */
   onChallenge?: ChallengeHandler;
   /**
+   * Other APIs this sign-in reaches, each with access tokens of its own, by origin:
+   * `{ 'https://files.example.com': { resource: 'urn:files', scope: 'files:read' } }`. A call to
+   * one of these origins carries that resource's token and nothing else, asked for through
+   * `refresh` (with `context.resource` and `context.scope`) before its first call; each token
+   * has its own expiry, refresh and step-up, and every token request presents the one refresh
+   * token in turn. An origin here is allowed by being here; calls elsewhere keep the session's
+   * own token. `getTokens(origin)` and `setTokens(tokens, origin)` reach one resource's tokens.
+   * @default none
+   */
+  resources?: Record<string, ResourceServer>;
+  /**
    * Told what the session does: refreshes, held and replayed calls, challenges passed through,
    * tokens withheld from an origin. Events never hold a token; `logAuthEvents()` prints them.
    */
   onEvent?: (event: AuthEvent) => void;
 }
 
-type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'onChallenge' | 'shouldRefresh' | 'allowedOrigins' | 'lock' | 'dpop';
+type Optional = 'onRefreshed' | 'onAuthFailure' | 'onEvent' | 'onChallenge' | 'shouldRefresh' | 'allowedOrigins' | 'lock' | 'dpop' | 'resources';
 export type ResolvedOptions = Required<Omit<AuthInterceptorOptions, Optional>> & Pick<AuthInterceptorOptions, Optional>;
 
 const MAX_TIMEOUT = 2 ** 31 - 1; // setTimeout fires at once for anything longer
@@ -175,6 +197,9 @@ const DEFAULTS = { header: 'Authorization', scheme: 'Bearer', refreshTimeout: 30
 const isFunction = (value: unknown) => typeof value === 'function';
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 const optional = (test: (value: any) => boolean) => (value: unknown) => value === undefined || test(value);
+const isString = (value: unknown) => typeof value === 'string';
+/** An absolute URI without a fragment (RFC 8707 section 2): `https://api.example.com`, `urn:files`. */
+const isUri = (value: unknown) => typeof value === 'string' && /^[a-z][\w+.-]*:[^#\s]+$/i.test(value);
 const isOrigin = (value: unknown) => {
   try {
     return typeof value === 'string' && new URL(value).origin !== 'null';
@@ -197,6 +222,7 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
     optional((o) => isFunction(o) || (Array.isArray(o) && o.every((item) => item instanceof RegExp || isOrigin(item)))),
     'an array of origins (like "https://api.example.com") and RegExps, or a function',
   ],
+  ['resources', optional((r) => typeof r === 'object' && r !== null && !Array.isArray(r)), 'an object mapping origins to { resource, scope }'],
   ['lock', optional((l) => isFunction(l?.withLock)), 'an object with a withLock method'],
   ['shouldRefresh', optional(isFunction), 'a function'],
   ['onRefreshed', optional(isFunction), 'a function'],
@@ -210,6 +236,16 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ],
   ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
+
+/** Each key of `resources` written as the origin it is (so no two keys name one origin), each value a resource server. */
+function checkResources(resources: Record<string, ResourceServer>): void {
+  for (const [key, server] of Object.entries(resources)) {
+    const origin = isOrigin(key) && new URL(key).origin;
+    if (origin !== key) throw invalid('resources', 'keyed by origins like "https://api.example.com"', key, origin ? `; write it as "${origin}"` : '');
+    checkKeys(Object(server), ['resource', 'scope']);
+    check(`resources["${key}"]`, server, isUri(server?.resource) && optional(isString)(server.scope), '{ resource: an absolute URI without a fragment (RFC 8707), scope?: a string }');
+  }
+}
 
 /** What to pass instead of the storage-like values people try first. */
 function storageHint(value: unknown): string {
@@ -231,7 +267,8 @@ export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions
     const value = resolved[name];
     if (!test(value)) throw invalid(name, what, value, name === 'storage' ? storageHint(value) : '');
   }
-  const { lock, refreshTimeout } = resolved as ResolvedOptions;
+  const { lock, refreshTimeout, resources } = resolved as ResolvedOptions;
+  if (resources) checkResources(resources);
   // A lock that expires while its holder still refreshes would let a second process in.
   if (lock?.ttl !== undefined && !(refreshTimeout < lock.ttl)) {
     throw invalid('refreshTimeout', `shorter than the lock's ttl (${lock.ttl} ms)`, refreshTimeout);

@@ -22,6 +22,8 @@ export interface OriginPolicy {
   target(config: Pick<InternalAxiosRequestConfig, 'url' | 'baseURL' | 'allowAbsoluteUrls'>, defaults?: { baseURL?: unknown }): Target;
   /** May the absolute URL `href` (a redirect's `Location`, a response's URL) receive the token of a call whose own origin is `home`? */
   allows(href: string, home: string | undefined): boolean;
+  /** The origin `href` reaches, as the URL parser reads it against the page. */
+  reaches(href: string): string | undefined;
 }
 
 /** axios's `isAbsoluteURL`: whether `baseURL` is left out. */
@@ -135,15 +137,17 @@ function hrefOrigins(): (href: string, page: string | undefined) => string | und
 
 /**
  * The origin policy of one session: the instance's own origin and `allowed`. A URL that cannot
- * be resolved, and an opaque origin (`data:`, `javascript:`, `file:`), never receives the token.
+ * be resolved, and an opaque origin (`data:`, `javascript:`, `file:`), never receives the token;
+ * nor does an origin in `others` (the `resources` option's: they get tokens of their own), not
+ * even the instance's own or one `allowed` lets through.
  */
-export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
+export function createOriginPolicy(allowed: AllowedOrigins = [], others: object = {}): OriginPolicy {
   const extra = allowedBy(allowed);
   const baseOrigin = baseOrigins();
   const resolve = hrefOrigins();
 
   const judge = (origin: string | undefined, home: string | undefined, base: string | undefined, url: string): boolean =>
-    origin !== undefined && origin !== 'null' && (origin === home || extra(origin, base, url));
+    origin !== undefined && origin !== 'null' && !Object.hasOwn(others, origin) && (origin === home || extra(origin, base, url));
 
   /** The origin a `baseURL` decides; `null` when it decides none (relative, empty, or not a string). */
   const originOf = (base: unknown): string | null => (typeof base === 'string' && base ? baseOrigin(base) : null);
@@ -179,7 +183,8 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
       if (!baseURL || (absolute && allowAbsoluteUrls !== false)) return locate(url, home, undefined, url);
       if (typeof baseURL !== 'string') return CLOSED; // axios cannot combine it either
       const origin = baseOrigin(baseURL);
-      const combined = origin === null ? locate(combine(baseURL, url), home, baseURL, url) : origin === home ? atHome(origin) : { origin, home, allowed: judge(origin, home, baseURL, url) };
+      const combined =
+        origin === null ? locate(combine(baseURL, url), home, baseURL, url) : origin === home && judge(origin, home, baseURL, url) ? atHome(origin) : { origin, home, allowed: judge(origin, home, baseURL, url) };
       // axios before 1.8 ignores `allowAbsoluteUrls: false` and requests the absolute URL as it
       // is; 1.8 and later put the base in front. Both readings must be allowed.
       if (absolute && combined.allowed && !locate(url, home, undefined, url).allowed) return { ...combined, allowed: false };
@@ -188,5 +193,6 @@ export function createOriginPolicy(allowed: AllowedOrigins = []): OriginPolicy {
     allows(href, home) {
       return judge(resolve(href, pageUrl()), home, undefined, href);
     },
+    reaches: (href) => resolve(href, pageUrl()),
   };
 }

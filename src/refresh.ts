@@ -1,6 +1,6 @@
 import { isAxiosError, type AxiosError } from 'axios';
 import type { DPoP } from './dpop/createDPoP';
-import { AuthError, isAuthError } from './errors';
+import { AuthError, isAuthError, signedOut } from './errors';
 import type { AuthEvent, RefreshReason } from './events';
 import type { ResolvedOptions } from './options';
 import type { AuthTokens, Tokens } from './tokens';
@@ -14,7 +14,6 @@ export interface RefreshHost {
   readonly timers: WaitTimers;
   readonly sync: { read(): Promise<AuthTokens | null> };
   adopt(stored: unknown): boolean;
-  signedOut(): AuthError;
   signer(): Promise<DPoP>;
   now(): number;
   emit(event: AuthEvent): void;
@@ -45,7 +44,7 @@ export function oauthCode(cause: unknown): string | undefined {
 }
 
 /** Whether the auth server refused the grant itself: `invalid_grant`, or a 400/401 that names no RFC 6749 code. */
-function refused(cause: unknown): boolean {
+export function refused(cause: unknown): boolean {
   const code = oauthCode(cause);
   const status = isAxiosError(cause) ? cause.response?.status : undefined;
   return (code ? code === 'invalid_grant' : status === 400 || status === 401) || (isAuthError(cause) && cause.code === 'ERR_SESSION_EXPIRED');
@@ -166,7 +165,7 @@ export class RefreshFlight {
       if (!current()) return session.tokens ?? null;
       if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
         if (session.tokens) return session.tokens;
-        throw session.signedOut();
+        throw signedOut();
       }
     }
     const dpop = await this.#signer(attempt.proofs);

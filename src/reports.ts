@@ -16,13 +16,20 @@ const REMEMBERED = 8;
  */
 export abstract class Reporter {
   abstract readonly options: Pick<ResolvedOptions, 'onEvent' | 'onAuthFailure'>;
-  /** Secrets the session has held lately, newest last. */
-  readonly #held: string[] = [];
+  /**
+   * Secrets the session has held lately, newest last; shared by the sessions of one sign-in (its
+   * `resources`'), so each masks every token of the others too.
+   */
+  readonly held: string[];
+
+  constructor(held: string[] = []) {
+    this.held = held;
+  }
 
   /** Masks the given secrets, and every token held lately, in a value about to reach the app; use what it returns. */
   redact<T>(value: T, secrets?: Tokens | Array<string | undefined>): T {
     const given = Array.isArray(secrets) ? secrets : [secrets?.accessToken, secrets?.refreshToken];
-    return redact(value, [...given, ...this.#held]);
+    return redact(value, [...given, ...this.held]);
   }
 
   /** Tells `onEvent`; an event that takes work to describe is passed as a function, called only when someone listens. */
@@ -43,9 +50,9 @@ export abstract class Reporter {
    */
   protected remember(...secrets: Array<string | undefined>): void {
     for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
-      if (this.#held.includes(secret)) continue;
-      this.#held.push(secret);
-      if (this.#held.length > 2 * REMEMBERED) this.#held.shift();
+      if (this.held.includes(secret)) continue;
+      this.held.push(secret);
+      if (this.held.length > 2 * REMEMBERED) this.held.shift();
     }
   }
 }

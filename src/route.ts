@@ -8,6 +8,7 @@ import { AuthError } from './errors';
 import { createOriginPolicy, type OriginPolicy, type Target } from './origins';
 import { sendGuarded } from './send';
 import { setupProblems } from './setupProblems';
+import type { Resources } from './resources';
 import type { Session } from './session';
 import type { AuthTokens } from './tokens';
 
@@ -64,6 +65,9 @@ interface Routing extends Guard {
   where(config: InternalAxiosRequestConfig): Target;
   receiverFor(home: string | undefined): (href: string) => boolean;
   problems: ReturnType<typeof setupProblems>;
+  /** The sessions of the `resources` option, by the origin their calls go to. */
+  resources: Promise<Resources> | undefined;
+  policy: OriginPolicy;
 }
 
 /**
@@ -124,9 +128,13 @@ function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAx
       return send(config);
     }
     const destination = routing.where(config);
+    const { origin } = destination;
+    if (routing.resources && Object.hasOwn(session.options.resources!, origin!)) {
+      // A resource's origin: its own session and token, and nothing of it to any other origin.
+      return runCall({ ...routing, ...(await routing.resources).guardFor(origin!) }, send, config, origin, (href) => routing.policy.reaches(href) === origin, own);
+    }
     if (!destination.allowed) {
       credentials.take(config);
-      const { origin } = destination;
       session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
       routing.problems.withheld(destination);
       return send(config);
@@ -145,11 +153,11 @@ function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAx
  * response interceptor of ours when others may read it first), so a config re-sent after
  * `eject()`, with `skipAuth` or through another instance carries none. Returns the detacher.
  */
-export function guard(session: Session, answers: Answer[], target: AxiosInstance): () => void {
+export function guard(session: Session, answers: Answer[], target: AxiosInstance, resources?: Promise<Resources>): () => void {
   const { header, scheme } = session.options;
   const credentials = new Credentials(header, scheme, (tokens) => session.bound(tokens));
   const secretHeaders = { alone: [header], withProof: [header, 'DPoP'] };
-  const policy = createOriginPolicy(session.options.allowedOrigins);
+  const policy = createOriginPolicy(session.options.allowedOrigins, session.options.resources);
   const problems = setupProblems(session);
   const responses = target.interceptors.response as { handlers?: unknown[] };
   const requests = target.interceptors.request as { handlers?: unknown[] };
@@ -164,7 +172,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const late = early || (responses.handlers?.some(Boolean) ?? true);
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
   const receiverFor = receivers(policy);
-  const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems };
+  const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems, resources, policy };
   const wrapperFor = wrappers(routing);
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */

@@ -1,4 +1,4 @@
-import { AuthError } from './errors';
+import { AuthError, signedOut } from './errors';
 import type { ResolvedOptions } from './options';
 import { normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import type { WaitTimers } from './waitTimers';
@@ -14,7 +14,6 @@ export interface SyncHost {
   notifyFailure(error: AuthError): void;
   /** Takes tokens another tab or process stored; false when they were malformed and ignored. */
   adopt(stored: unknown): boolean;
-  signedOut(): AuthError;
 }
 
 export type StorageSync = ReturnType<typeof storageSync>;
@@ -63,7 +62,7 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
       else written = seq;
     };
     await bounded(session, () => {
-      const pending = Promise.resolve().then(() => (tokens ? storage.set(tokens) : storage.clear()));
+      const pending = Promise.resolve().then(() => (tokens ? storage.set({ ...tokens, ...sync.beside?.() }) : storage.clear()));
       pending.then(landed, () => {});
       return pending;
     });
@@ -81,10 +80,12 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
     }
   };
 
-  return {
+  const sync = {
     read,
     write,
     parse,
+    /** What is stored beside the session's own tokens: the tokens of its `resources`. */
+    beside: undefined as (() => object) | undefined,
     /** The session's tokens once storage has been read: the first read's, unless the app set some meanwhile. */
     load(): Promise<Tokens> {
       loading ??= read().then(
@@ -105,7 +106,7 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
       unsubscribe ??= storage.subscribe?.((stored) => {
         const had = session.tokens;
         if (stored?.accessToken !== had?.accessToken && session.adopt(stored)) {
-          if (had && !stored) session.notifyFailure(session.signedOut());
+          if (had && !stored) session.notifyFailure(signedOut());
         }
       });
     },
@@ -116,4 +117,5 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
       session.timers.release();
     },
   };
+  return sync;
 }

@@ -45,7 +45,7 @@ void (async () => {
 
 const unknownError: unknown = new Error();
 if (isAuthError(unknownError)) {
-  const code: 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_TIMEOUT' | 'ERR_INVALID_TOKENS' | 'ERR_STORAGE' | 'ERR_SESSION_EXPIRED' | 'ERR_LOCK' = unknownError.code;
+  const code: 'ERR_REFRESH_FAILED' | 'ERR_REFRESH_TIMEOUT' | 'ERR_INVALID_TOKENS' | 'ERR_STORAGE' | 'ERR_SESSION_EXPIRED' | 'ERR_LOCK' | 'ERR_RESOURCE_REFUSED' = unknownError.code;
   void code;
 }
 void new AuthError('ERR_REFRESH_FAILED', 'x', { cause: unknownError });
