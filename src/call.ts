@@ -4,7 +4,7 @@ import type { Credentials, Marked } from './credentials';
 import { unput } from './credentials';
 import type { DPoP } from './dpop/createDPoP';
 import { describeCall } from './describeCall';
-import { forCall, sessionEnded } from './errors';
+import { forCall } from './errors';
 import { finalUrl, isForeign } from './redirects';
 import { sendGuarded } from './send';
 import { challenged } from './refusal';
@@ -121,7 +121,7 @@ class OneCall implements Call {
       const tokens = await this.wait(pending, refusal);
       if (tokens) return tokens;
       if (session.options.refreshWithoutTokens) continue;
-      if (refusal || session.generation !== generation) throw forCall(sessionEnded(), this.config, refusal?.response);
+      if (refusal || session.generation !== generation) throw forCall(session.endedError(), this.config, refusal?.response);
       return null;
     }
   }

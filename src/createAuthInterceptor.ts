@@ -67,17 +67,14 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
         unguard();
         delete target[GUARDED];
       }
-      if (!detachers.size) {
-        session.sync.unlisten();
-        void resources?.then((all) => all.unlisten());
-      }
+      if (!detachers.size) session.sync.unlisten();
     };
     detachers.add(detach);
     session.sync.listen();
     return detach;
   };
   attach(instance);
-  const find = (name: string) => (resources ?? Promise.reject(new TypeError('No `resources` option to name one of'))).then((all) => all.find(name));
+  const find = (name: string) => (resources ?? Promise.reject(new TypeError('`resources` is not set'))).then((all) => all.find(name));
   return {
     setTokens: (tokens, resource) => (resource === undefined ? session.set(tokens) : find(resource).then((one) => one.set(tokens))).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
     getTokens: (resource) => (resource === undefined ? session.get() : find(resource).then((one) => one.get())),

@@ -32,12 +32,6 @@ export interface AuthErrorOptions {
   response?: AxiosResponse;
 }
 
-/** What a call gets once the session is over (refused by the auth server, or signed out), until the next sign-in. */
-export const sessionEnded = () => new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
-
-/** What the app is told when another tab or process signed out through a shared storage. */
-export const signedOut = () => new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
-
 // A registered symbol is the same in every realm (iframes, vm contexts, duplicate bundles),
 // which `instanceof` is not.
 const brand = Symbol.for('axios-auth-interceptor.AuthError');

@@ -222,7 +222,7 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
     optional((o) => isFunction(o) || (Array.isArray(o) && o.every((item) => item instanceof RegExp || isOrigin(item)))),
     'an array of origins (like "https://api.example.com") and RegExps, or a function',
   ],
-  ['resources', optional((r) => typeof r === 'object' && r !== null && !Array.isArray(r)), 'an object mapping origins to { resource, scope }'],
+  ['resources', optional((r) => Object(r) === r), 'an object of resource servers by origin'],
   ['lock', optional((l) => isFunction(l?.withLock)), 'an object with a withLock method'],
   ['shouldRefresh', optional(isFunction), 'a function'],
   ['onRefreshed', optional(isFunction), 'a function'],
@@ -237,13 +237,13 @@ const RULES: Array<[keyof AuthInterceptorOptions, (value: any) => boolean, strin
   ['refreshWithoutTokens', (b) => typeof b === 'boolean', 'a boolean'],
 ];
 
-/** Each key of `resources` written as the origin it is (so no two keys name one origin), each value a resource server. */
+/** Each key of `resources` written as the origin it is (so no two keys name one origin), to a resource server. */
 function checkResources(resources: Record<string, ResourceServer>): void {
   for (const [key, server] of Object.entries(resources)) {
-    const origin = isOrigin(key) && new URL(key).origin;
-    if (origin !== key) throw invalid('resources', 'keyed by origins like "https://api.example.com"', key, origin ? `; write it as "${origin}"` : '');
     checkKeys(Object(server), ['resource', 'scope']);
-    check(`resources["${key}"]`, server, isUri(server?.resource) && optional(isString)(server.scope), '{ resource: an absolute URI without a fragment (RFC 8707), scope?: a string }');
+    const origin = isOrigin(key) && new URL(key).origin;
+    const like = origin ? `"${origin}"` : 'like "https://api.example.com"';
+    check(`resources[${JSON.stringify(key)}]`, server, origin === key && isUri(server?.resource) && optional(isString)(server.scope), `{ resource: an absolute URI (RFC 8707), scope?: a string } under its origin, ${like}`);
   }
 }
 

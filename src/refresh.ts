@@ -1,6 +1,6 @@
 import { isAxiosError, type AxiosError } from 'axios';
 import type { DPoP } from './dpop/createDPoP';
-import { AuthError, isAuthError, signedOut } from './errors';
+import { AuthError, isAuthError } from './errors';
 import type { AuthEvent, RefreshReason } from './events';
 import type { ResolvedOptions } from './options';
 import type { AuthTokens, Tokens } from './tokens';
@@ -14,6 +14,7 @@ export interface RefreshHost {
   readonly timers: WaitTimers;
   readonly sync: { read(): Promise<AuthTokens | null> };
   adopt(stored: unknown): boolean;
+  signedOut(): AuthError;
   signer(): Promise<DPoP>;
   now(): number;
   emit(event: AuthEvent): void;
@@ -165,7 +166,7 @@ export class RefreshFlight {
       if (!current()) return session.tokens ?? null;
       if (stored?.accessToken !== previous?.accessToken && session.adopt(stored)) {
         if (session.tokens) return session.tokens;
-        throw signedOut();
+        throw session.signedOut();
       }
     }
     const dpop = await this.#signer(attempt.proofs);

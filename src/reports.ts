@@ -48,7 +48,7 @@ export abstract class Reporter {
    * through the URL parser, which lower-cases a host, so a token used as a host label is masked
    * in that spelling too. Worked out once per token, not once per event.
    */
-  protected remember(...secrets: Array<string | undefined>): void {
+  remember(...secrets: Array<string | undefined>): void {
     for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
       if (this.held.includes(secret)) continue;
       this.held.push(secret);

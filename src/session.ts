@@ -1,7 +1,7 @@
 import type { AxiosError } from 'axios';
 import { ServerClock } from './clock';
 import { dpopSigner } from './dpopSigner';
-import { AuthError, sessionEnded } from './errors';
+import { AuthError } from './errors';
 import { lifetime } from './lifetime';
 import type { ResolvedOptions } from './options';
 import { RefreshFlight } from './refresh';
@@ -29,7 +29,7 @@ export class Session extends Reporter {
    * a refresh. A step-up that answers after such a change must not undo it.
    */
   generation = 0;
-  readonly timers = new WaitTimers();
+  readonly timers: WaitTimers;
   readonly sync = storageSync(this, (tokens) => this.#replace(tokens));
   readonly flight = new RefreshFlight(this);
   /** Milliseconds before expiry at which the current token counts as expiring. */
@@ -49,8 +49,10 @@ export class Session extends Reporter {
     if (this.#relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
   });
 
-  constructor(readonly options: ResolvedOptions, held?: string[]) {
-    super(held);
+  /** `kin`: the session of the sign-in this one shares tokens with (a resource's), whose masked secrets and timers it shares. */
+  constructor(readonly options: ResolvedOptions, kin?: Session) {
+    super(kin?.held);
+    this.timers = kin?.timers ?? new WaitTimers();
   }
 
   /** Whether `tokens` go out DPoP-bound: a `DPoP` token type and a `dpop` key pair to prove it with. */
@@ -70,7 +72,7 @@ export class Session extends Reporter {
     if (tokens === undefined) return this.sync.load().then(() => this.current());
     if (!tokens) {
       if (!this.options.refreshWithoutTokens) return null;
-      return this.#ended ? Promise.reject(sessionEnded()) : this.flight.start('missing');
+      return this.#ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
     }
     return this.#expiring(tokens) ? this.#stillValid(this.flight.start('expiring')) : tokens;
   }
@@ -90,7 +92,7 @@ export class Session extends Reporter {
     if (this.flight.running) return this.flight.running;
     // A signed-out session, by the app or in another tab, does not refresh: only a session that
     // fetches tokens without any (`refreshWithoutTokens`) may.
-    if (this.#ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw sessionEnded();
+    if (this.#ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
     if (this.tokens?.accessToken !== sent) return this.tokens!;
     return this.flight.start('unauthorized', error);
   }
@@ -123,17 +125,8 @@ export class Session extends Reporter {
     await this.sync.write(null);
   }
 
-  /** A refresh token a resource's request rotated; the epoch stays, so a refresh of this session waiting its turn keeps its outcome. */
-  rotate(refreshToken: string): void {
-    this.tokens = { ...this.tokens!, refreshToken };
-    this.remember(refreshToken);
-  }
-
-  /** Forgets the tokens without ending the session: a resource's, once the sign-in it came from has changed. */
-  reset(): void {
-    this.#replace(null);
-    this.#ended = false;
-    this.generation++;
+  signedOut(): AuthError {
+    return new AuthError('ERR_SESSION_EXPIRED', 'Signed out in another tab or process; sign in again');
   }
 
   /** Takes a refresh's result as the session's tokens, stores it and tells the app. */
@@ -178,6 +171,11 @@ export class Session extends Reporter {
     this.#ended = !tokens;
     if (tokens) this.#guardFresh(tokens);
     return true;
+  }
+
+  /** What a call gets once the session is over (refused by the auth server, or signed out), until the next sign-in. */
+  endedError(): AuthError {
+    return new AuthError('ERR_SESSION_EXPIRED', 'The session has ended; sign in again');
   }
 
   /** Our clock corrected to the server's. */

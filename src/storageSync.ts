@@ -1,4 +1,4 @@
-import { AuthError, signedOut } from './errors';
+import { AuthError } from './errors';
 import type { ResolvedOptions } from './options';
 import { normalizeTokens, type AuthTokens, type Tokens } from './tokens';
 import type { WaitTimers } from './waitTimers';
@@ -14,6 +14,7 @@ export interface SyncHost {
   notifyFailure(error: AuthError): void;
   /** Takes tokens another tab or process stored; false when they were malformed and ignored. */
   adopt(stored: unknown): boolean;
+  signedOut(): AuthError;
 }
 
 export type StorageSync = ReturnType<typeof storageSync>;
@@ -106,7 +107,7 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
       unsubscribe ??= storage.subscribe?.((stored) => {
         const had = session.tokens;
         if (stored?.accessToken !== had?.accessToken && session.adopt(stored)) {
-          if (had && !stored) session.notifyFailure(signedOut());
+          if (had && !stored) session.notifyFailure(session.signedOut());
         }
       });
     },

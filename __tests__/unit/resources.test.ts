@@ -283,15 +283,15 @@ describe('the resources option is checked up front', () => {
     createAuthInterceptor(axios.create(), { refresh: async () => signIn, resources: resources as AuthInterceptorOptions['resources'], ...more });
 
   test.each([
-    ['an origin with a path', { 'https://a.test/api': { resource: 'urn:a' } }, /keyed by origins.*got "https:\/\/a\.test\/api"; write it as "https:\/\/a\.test"/],
-    ['an origin spelt two ways', { 'https://a.test:443': { resource: 'urn:a' } }, /write it as "https:\/\/a\.test"/],
-    ['a key that is no URL', { files: { resource: 'urn:a' } }, /keyed by origins.*got "files"$/],
-    ['an empty resource', { 'https://a.test': { resource: '' } }, /`resources\["https:\/\/a\.test"\]` to be \{ resource: an absolute URI/],
+    ['an origin with a path', { 'https://a.test/api': { resource: 'urn:a' } }, /`resources\["https:\/\/a\.test\/api"\]` to be .* under its origin, "https:\/\/a\.test"/],
+    ['an origin spelt two ways', { 'https://a.test:443': { resource: 'urn:a' } }, /under its origin, "https:\/\/a\.test"/],
+    ['a key that is no URL', { files: { resource: 'urn:a' } }, /`resources\["files"\]` to be .* under its origin, like "https:\/\/api\.example\.com"/],
+    ['an empty resource', { 'https://a.test': { resource: '' } }, /`resources\["https:\/\/a\.test"\]` to be \{ resource: an absolute URI \(RFC 8707\), scope\?: a string \}/],
     ['a relative resource', { 'https://a.test': { resource: 'files' } }, /absolute URI/],
-    ['a resource with a fragment', { 'https://a.test': { resource: 'https://a.test/#x' } }, /without a fragment/],
-    ['a scope that is not a string', { 'https://a.test': { resource: 'urn:a', scope: ['a'] } }, /scope\?: a string \}, got an object with keys resource, scope/],
+    ['a resource with a fragment', { 'https://a.test': { resource: 'https://a.test/#x' } }, /absolute URI/],
+    ['a scope that is not a string', { 'https://a.test': { resource: 'urn:a', scope: ['a'] } }, /scope\?: a string \}.*, got an object with keys resource, scope/],
     ['a misspelt member', { 'https://a.test': { resource: 'urn:a', scopes: 'a' } }, /Unknown option `scopes`: did you mean `scope`\?/],
-    ['an array', [{ resource: 'urn:a' }], /Expected `resources` to be an object mapping origins/],
+    ['a string', 'https://a.test', /Expected `resources` to be an object of resource servers by origin, got "https:\/\/a\.test"/],
   ])('%s is refused with what to write instead', (_, resources, message) => {
     expect(create(resources)).toThrow(message);
   });

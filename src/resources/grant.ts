@@ -3,7 +3,7 @@
  * its turn and presents the newest refresh token, and a refresh token that a resource's request
  * rotates becomes the session's, for every request after it.
  */
-import { AuthError, sessionEnded } from '../errors';
+import { AuthError } from '../errors';
 import type { RefreshContext, RefreshFunction, ResourceServer } from '../options';
 import { oauthCode, refused } from '../refresh';
 import type { Session } from '../session';
@@ -20,13 +20,23 @@ export function sharedGrant(primary: Session, refresh: RefreshFunction) {
   // A refresh of the session's own token that started before this was set up may still run.
   const inTurn = turns(primary.flight.running);
 
+  /**
+   * A refresh token that rotated while the session's access token stayed (a resource's request,
+   * or another tab's, spent the one it held): the session's from now on. Its epoch stays, so a
+   * refresh of the session waiting for its turn still takes its own outcome.
+   */
+  const rotate = (refreshToken: string) => {
+    primary.tokens = { ...primary.tokens!, refreshToken };
+    primary.remember(refreshToken);
+  };
+
   /** The session's tokens as the next request must present them, with a refresh token another tab rotated meanwhile. */
   const presented = async (): Promise<Tokens> => {
     const tokens = primary.tokens === undefined ? await primary.get() : primary.tokens;
     if (options.lock && tokens) {
       // Inside the lock: what storage holds is the newest any tab or process has.
       const stored = await primary.sync.read();
-      if (stored?.accessToken === tokens.accessToken && stored.refreshToken && stored.refreshToken !== tokens.refreshToken) primary.rotate(stored.refreshToken);
+      if (stored?.accessToken === tokens.accessToken && stored.refreshToken && stored.refreshToken !== tokens.refreshToken) rotate(stored.refreshToken);
     }
     return primary.tokens ?? null;
   };
@@ -46,7 +56,7 @@ export function sharedGrant(primary: Session, refresh: RefreshFunction) {
     (_: Tokens, context: RefreshContext): Promise<AuthTokens> =>
       inTurn(context.signal, async () => {
         const sent = await presented();
-        if (!sent && !options.refreshWithoutTokens) throw sessionEnded();
+        if (!sent && !options.refreshWithoutTokens) throw primary.endedError();
         const generation = primary.generation;
         let result: unknown;
         try {
@@ -65,7 +75,7 @@ export function sharedGrant(primary: Session, refresh: RefreshFunction) {
         // The rotated refresh token is the session's, for every request after this one, unless
         // the sign-in changed meanwhile; the resource keeps its access token only.
         const { refreshToken, ...tokens } = result;
-        if (typeof refreshToken === 'string' && refreshToken && primary.tokens && primary.generation === generation) primary.rotate(refreshToken);
+        if (typeof refreshToken === 'string' && refreshToken && primary.tokens && primary.generation === generation) rotate(refreshToken);
         return tokens as unknown as AuthTokens;
       });
 

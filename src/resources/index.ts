@@ -28,11 +28,10 @@ export interface Resources {
   guardFor(origin: string): ResourceGuard;
   /** The session of a resource named by its origin or its resource indicator; throws a `TypeError` for any other name. */
   find(name: string): Session;
-  /** Lets the process go once the session is detached. */
-  unlisten(): void;
 }
 
 interface Entry extends ResourceGuard {
+  readonly origin: string;
   readonly server: ResourceServer;
   /** The sign-in (the session's `generation`) the resource's tokens belong to. */
   generation: number;
@@ -53,12 +52,14 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
   options.refresh = grant.own;
   const entries = new Map<string, Entry>();
 
-  /** The entry, its tokens forgotten first if they came from a sign-in that has changed since. */
+  /**
+   * The entry, with a session of its own for the sign-in there is now: tokens of one before (the
+   * app or another tab signed in or out since) are never sent, and a fresh session reads what
+   * storage holds for the sign-in of now. The old one's outcomes, however late, reach nothing.
+   */
   const current = (entry: Entry): Entry => {
     if (entry.generation !== primary.generation) {
-      entry.generation = primary.generation;
-      entry.refused = undefined;
-      entry.session.reset();
+      Object.assign(entry, start(entry.origin, entry.server));
     }
     return entry;
   };
@@ -69,17 +70,22 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
     return Object.keys(parts).length ? { resources: parts } : {};
   };
 
-  /** A resource's failures: a refused grant ends the whole session, once; a refused resource ends that resource's calls. */
-  const failed = (entry: Entry, error: AuthError) => {
+  /**
+   * A resource's failures: a refused grant ends the whole session, once; a refused resource ends
+   * that resource's calls, unless the session that heard it belongs to a sign-in gone since.
+   */
+  const failed = (origin: string, session: Session, error: AuthError) => {
     if (error.code === 'ERR_SESSION_EXPIRED') {
       if (grant.endedUntold()) primary.notifyFailure(error);
       return;
     }
-    if (error.code === 'ERR_RESOURCE_REFUSED') entry.refused = error;
+    const entry = entries.get(origin)!;
+    if (error.code === 'ERR_RESOURCE_REFUSED' && entry.session === session) entry.refused = error;
     onAuthFailure?.(error);
   };
 
-  for (const [origin, server] of Object.entries(options.resources!)) {
+  /** A resource's session for the sign-in of now, and the answers its calls ask. */
+  const start = (origin: string, server: ResourceServer): Entry => {
     const own: ResolvedOptions = {
       ...options,
       resources: undefined,
@@ -88,14 +94,14 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
       onRefreshed: undefined,
       // The session's own `session-ended` says it once for all.
       onEvent: onEvent && ((event) => event.type !== 'session-ended' && onEvent({ ...event, resource: server.resource })),
-      onAuthFailure: (error) => failed(entry, error),
+      onAuthFailure: (error) => failed(origin, session, error),
     };
     // A resource fetches its first token before its first call only while there is a sign-in to fetch it with.
     Object.defineProperty(own, 'refreshWithoutTokens', { get: () => !!primary.tokens || options.refreshWithoutTokens });
-    const session = new SessionOf(own, primary.held);
-    const entry: Entry = { session, answers: answersFor(session), server, generation: primary.generation };
-    entries.set(origin, entry);
-  }
+    const session = new SessionOf(own, primary);
+    return { session, answers: answersFor(session), origin, server, generation: primary.generation, refused: undefined };
+  };
+  for (const [origin, server] of Object.entries(options.resources!)) entries.set(origin, start(origin, server));
 
   return {
     guardFor(origin) {
@@ -108,7 +114,6 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
       if (!entry) throw new TypeError(`No resource ${JSON.stringify(name)} in \`resources\`: name one by its origin or its resource indicator`);
       return current(entry).session;
     },
-    unlisten: () => entries.forEach(({ session }) => session.sync.unlisten()),
   };
 }
 
@@ -118,8 +123,10 @@ function storedBeside(primary: Session, origin: string): TokenStorage {
   return {
     async get() {
       // The session's own tokens first: whether a resource may fetch a token depends on them.
-      await primary.get();
-      return ((await primary.sync.read()) as Stored | null)?.resources?.[origin] ?? null;
+      const tokens = await primary.get();
+      const stored = (await primary.sync.read()) as Stored | null;
+      // Only the record of the sign-in the session holds now: not one a write still in flight is replacing.
+      return (stored?.accessToken === tokens?.accessToken && stored?.resources?.[origin]) || null;
     },
     set: save,
     clear: save,
