@@ -12,6 +12,6 @@ export { indexedDBStorage } from './storage/indexedDB';
 export type { TokenStorage } from './storage/types';
 export { webLocks } from './locks/web';
 export type { RefreshLock } from './locks/types';
-export type { AuthInterceptorOptions, ChallengeHandler, DPoPKeyPairSource, RefreshContext, RefreshFunction } from './options';
+export type { AuthInterceptorOptions, ChallengeHandler, DPoPKeyPairSource, RefreshContext, RefreshFunction, ResourceServer } from './options';
 export type { AllowedOrigins } from './origins';
 export type { AuthTokens } from './tokens';
