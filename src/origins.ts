@@ -22,8 +22,6 @@ export interface OriginPolicy {
   target(config: Pick<InternalAxiosRequestConfig, 'url' | 'baseURL' | 'allowAbsoluteUrls'>, defaults?: { baseURL?: unknown }): Target;
   /** May the absolute URL `href` (a redirect's `Location`, a response's URL) receive the token of a call whose own origin is `home`? */
   allows(href: string, home: string | undefined): boolean;
-  /** The origin `href` reaches, as the URL parser reads it against the page. */
-  reaches(href: string): string | undefined;
 }
 
 /** axios's `isAbsoluteURL`: whether `baseURL` is left out. */
@@ -193,6 +191,5 @@ export function createOriginPolicy(allowed: AllowedOrigins = [], others: object 
     allows(href, home) {
       return judge(resolve(href, pageUrl()), home, undefined, href);
     },
-    reaches: (href) => resolve(href, pageUrl()),
   };
 }

@@ -67,7 +67,6 @@ interface Routing extends Guard {
   problems: ReturnType<typeof setupProblems>;
   /** The sessions of the `resources` option, by the origin their calls go to. */
   resources: Promise<Resources> | undefined;
-  policy: OriginPolicy;
 }
 
 /**
@@ -131,7 +130,8 @@ function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAx
     const { origin } = destination;
     if (routing.resources && Object.hasOwn(session.options.resources!, origin!)) {
       // A resource's origin: its own session and token, and nothing of it to any other origin.
-      return runCall({ ...routing, ...(await routing.resources).guardFor(origin!) }, send, config, origin, (href) => routing.policy.reaches(href) === origin, own);
+      const resource = (await routing.resources).guardFor(origin!);
+      return runCall({ ...routing, ...resource }, send, config, origin, resource.receives, own);
     }
     if (!destination.allowed) {
       credentials.take(config);
@@ -172,7 +172,7 @@ export function guard(session: Session, answers: Answer[], target: AxiosInstance
   const late = early || (responses.handlers?.some(Boolean) ?? true);
   const where = (config: InternalAxiosRequestConfig) => policy.target(config, target.defaults);
   const receiverFor = receivers(policy);
-  const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems, resources, policy };
+  const routing: Routing = { session, answers, credentials, late, secretHeaders, takenLater: () => takenLater(), attached: true, where, receiverFor, problems, resources };
   const wrapperFor = wrappers(routing);
 
   /** The request interceptor: routes the call through the wrapper, with the token already on it when it is known. */

@@ -17,10 +17,12 @@ import type { TokenStorage } from '../storage/types';
 import type { AuthTokens } from '../tokens';
 import { sharedGrant } from './grant';
 
-/** A session with the answers its calls ask: what the core's routing sends a resource's calls with. */
+/** What the core's routing sends a resource's calls with: its session, the answers its calls ask, and who may receive its token. */
 export interface ResourceGuard {
   session: Session;
   answers: Answer[];
+  /** Whether an absolute URL (a redirect's, a response's) is on the resource's own origin: the only one its token may reach. */
+  receives(href: string): boolean;
 }
 
 export interface Resources {
@@ -99,7 +101,14 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
     // A resource fetches its first token before its first call only while there is a sign-in to fetch it with.
     Object.defineProperty(own, 'refreshWithoutTokens', { get: () => !!primary.tokens || options.refreshWithoutTokens });
     const session = new SessionOf(own, primary);
-    return { session, answers: answersFor(session), origin, server, generation: primary.generation, refused: undefined };
+    const receives = (href: string) => {
+      try {
+        return new URL(href).origin === origin;
+      } catch {
+        return false;
+      }
+    };
+    return { session, answers: answersFor(session), receives, origin, server, generation: primary.generation, refused: undefined };
   };
   for (const [origin, server] of Object.entries(options.resources!)) entries.set(origin, start(origin, server));
 
