@@ -74,12 +74,12 @@ export function createAuthInterceptor(instance: AxiosInstance, options: AuthInte
     return detach;
   };
   attach(instance);
-  /** One of the `resources`, named by its origin or its resource indicator. */
-  const find = (name: string) => (resources ?? Promise.reject(new TypeError('`resources` is not set'))).then((all) => all.find(name));
+  /** One of the `resources`, named by its origin or its resource indicator (an argument is ignored without the option: a callback may be given one). */
+  const find = (name: string) => resources!.then((all) => all.find(name));
   return {
     // Without a resource, synchronously up to storage: a call made right after sees the new tokens.
-    setTokens: (tokens, resource) => (resource === undefined ? session.set(tokens) : find(resource).then((one) => one.set(tokens))).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
-    getTokens: (resource) => (resource === undefined ? session.get() : find(resource).then((one) => one.get())),
+    setTokens: (tokens, resource) => (resource === undefined || !resources ? session.set(tokens) : find(resource).then((one) => one.set(tokens))).catch((error: unknown) => Promise.reject(session.redact(error, tokens))),
+    getTokens: (resource) => (resource === undefined || !resources ? session.get() : find(resource).then((one) => one.get())),
     clearTokens: () => session.clear(),
     refresh: () => session.refresh().catch((error: unknown) => Promise.reject(session.redact(error))),
     attach,

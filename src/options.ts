@@ -268,7 +268,11 @@ export function resolveOptions(options: AuthInterceptorOptions): ResolvedOptions
     if (!test(value)) throw invalid(name, what, value, name === 'storage' ? storageHint(value) : '');
   }
   const { lock, refreshTimeout, resources } = resolved as ResolvedOptions;
-  if (resources) checkResources(resources);
+  if (resources) {
+    checkResources(resources);
+    // Read once: an origin added or removed later would leave the routing and the sessions apart.
+    resolved.resources = Object.freeze(Object.fromEntries(Object.entries(resources).map(([origin, server]) => [origin, Object.freeze({ ...server })])));
+  }
   // A lock that expires while its holder still refreshes would let a second process in.
   if (lock?.ttl !== undefined && !(refreshTimeout < lock.ttl)) {
     throw invalid('refreshTimeout', `shorter than the lock's ttl (${lock.ttl} ms)`, refreshTimeout);

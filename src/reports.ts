@@ -21,6 +21,8 @@ export abstract class Reporter {
    * `resources`'), so each masks every token of the others too.
    */
   readonly held: string[];
+  /** How many secrets (two spellings each) `held` keeps: a shared list keeps as many for each session that shares it. */
+  keep = 2 * REMEMBERED;
 
   constructor(held: string[] = []) {
     this.held = held;
@@ -52,7 +54,7 @@ export abstract class Reporter {
     for (const secret of secrets.flatMap((secret) => (secret ? [secret, secret.toLowerCase()] : []))) {
       if (this.held.includes(secret)) continue;
       this.held.push(secret);
-      if (this.held.length > 2 * REMEMBERED) this.held.shift();
+      if (this.held.length > this.keep) this.held.shift();
     }
   }
 }

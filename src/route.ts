@@ -128,11 +128,9 @@ function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAx
     }
     const destination = routing.where(config);
     const { origin } = destination;
-    if (routing.resources && Object.hasOwn(session.options.resources!, origin!)) {
-      // A resource's origin: its own session and token, and nothing of it to any other origin.
-      const resource = (await routing.resources).guardFor(origin!);
-      return runCall({ ...routing, ...resource }, send, config, origin, resource.receives, own);
-    }
+    // A resource's origin: its own session and token, and nothing of it to any other origin.
+    const resource = routing.resources && Object.hasOwn(session.options.resources!, origin!) && (await routing.resources).guardFor(origin!, config);
+    if (resource) return runCall({ ...routing, ...resource }, send, config, origin, resource.receives, own);
     if (!destination.allowed) {
       credentials.take(config);
       session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));

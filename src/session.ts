@@ -24,11 +24,10 @@ export class Session extends Reporter {
   tokens: Tokens | undefined;
   /** Bumped whenever the tokens are replaced, so an outcome of a refresh started before cannot act on the new ones. */
   epoch = 0;
-  /**
-   * Bumped when the app (or another tab) sets or clears the tokens, or the session ends; not by
-   * a refresh. A step-up that answers after such a change must not undo it.
-   */
+  /** Bumped when the app (or another tab) sets or clears the tokens, or the session ends; not by a refresh: a step-up that answers after such a change must not undo it. */
   generation = 0;
+  /** Told when `generation` moves (with what another tab `stored`, when adopted): the `resources` option's sessions belong to one sign-in. */
+  onSignIn?: (stored?: unknown) => void;
   readonly timers: WaitTimers;
   readonly sync = storageSync(this, (tokens) => this.#replace(tokens));
   readonly flight = new RefreshFlight(this);
@@ -39,14 +38,13 @@ export class Session extends Reporter {
   /** An access token whose expiry we no longer act on: the clock cannot be trusted for it, the server decides. */
   #serverDecides: string | undefined;
   /** Set when the auth server refused a refresh; cleared by `set`. */
-  #ended = false;
+  ended = false;
 
   /** The DPoP signer for the `dpop` key pair in use now, loaded on first use; asked for only where `dpop` is set (see `bound`). */
   readonly signer = dpopSigner(this.options.dpop!);
 
   readonly clock = new ServerClock((by) => {
-    const tokens = this.tokens;
-    if (this.#relative && tokens?.expiresAt !== undefined) this.tokens = { ...tokens, expiresAt: tokens.expiresAt + by };
+    if (this.#relative && this.tokens?.expiresAt !== undefined) this.tokens = { ...this.tokens, expiresAt: this.tokens.expiresAt + by };
   });
 
   /** `kin`: the session of the sign-in this one shares tokens with (a resource's), whose masked secrets and timers it shares. */
@@ -72,7 +70,7 @@ export class Session extends Reporter {
     if (tokens === undefined) return this.sync.load().then(() => this.current());
     if (!tokens) {
       if (!this.options.refreshWithoutTokens) return null;
-      return this.#ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
+      return this.ended ? Promise.reject(this.endedError()) : this.flight.start('missing');
     }
     return this.#expiring(tokens) ? this.#stillValid(this.flight.start('expiring')) : tokens;
   }
@@ -92,7 +90,7 @@ export class Session extends Reporter {
     if (this.flight.running) return this.flight.running;
     // A signed-out session, by the app or in another tab, does not refresh: only a session that
     // fetches tokens without any (`refreshWithoutTokens`) may.
-    if (this.#ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
+    if (this.ended || (!this.tokens && !this.options.refreshWithoutTokens)) throw this.endedError();
     if (this.tokens?.accessToken !== sent) return this.tokens!;
     return this.flight.start('unauthorized', error);
   }
@@ -113,14 +111,14 @@ export class Session extends Reporter {
   async set(tokens: AuthTokens, byApp = true): Promise<void> {
     const normalized = normalizeTokens(tokens, null, this.now());
     this.#replace(normalized, tokens);
-    if (byApp) this.generation++;
-    this.#ended = false;
+    if (byApp) this.#signedIn();
+    this.ended = false;
     await this.sync.write(normalized);
   }
 
   async clear(): Promise<void> {
     this.#replace(null);
-    this.generation++;
+    this.#signedIn();
     this.timers.release();
     await this.sync.write(null);
   }
@@ -136,7 +134,7 @@ export class Session extends Reporter {
     if (issuedAt) this.clock.issued(issuedAt);
     const tokens = normalizeTokens(result, previous, this.now());
     this.#replace(tokens, result as AuthTokens);
-    this.#ended = false; // a manual refresh after the end of a session starts a new one
+    this.ended = false; // a manual refresh after the end of a session starts a new one
     this.#guardFresh(tokens);
     await this.sync.write(tokens);
     this.emit({ type: 'refresh-end', ...(tokens.expiresAt !== undefined && { expiresAt: tokens.expiresAt }) });
@@ -146,9 +144,9 @@ export class Session extends Reporter {
 
   /** The auth server refused the refresh: the session is over. */
   async end(): Promise<void> {
-    this.#ended = true;
+    this.ended = true;
     this.#replace(null);
-    this.generation++;
+    this.#signedIn();
     // The session is over either way; a storage that cannot forget it must not hide that.
     await this.sync.write(null).catch(() => {});
   }
@@ -166,9 +164,9 @@ export class Session extends Reporter {
     const tokens = this.sync.parse(stored);
     if (tokens === undefined) return false;
     this.#replace(tokens);
-    this.generation++;
+    this.#signedIn(stored);
     this.emit({ type: 'tokens-adopted' });
-    this.#ended = !tokens;
+    this.ended = !tokens;
     if (tokens) this.#guardFresh(tokens);
     return true;
   }
@@ -180,6 +178,12 @@ export class Session extends Reporter {
 
   /** Our clock corrected to the server's. */
   readonly now = (): number => this.clock.now();
+
+  /** The sign-in may have changed. */
+  #signedIn(stored?: unknown): void {
+    this.generation++;
+    this.onSignIn?.(stored);
+  }
 
   /** Whether a call with `tokens` should wait for a refresh first: within the leeway, unless the server decides for them. */
   #expiring(tokens: AuthTokens): boolean {

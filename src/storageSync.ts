@@ -106,7 +106,8 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
       session.timers.resume();
       unsubscribe ??= storage.subscribe?.((stored) => {
         const had = session.tokens;
-        if (stored?.accessToken !== had?.accessToken && session.adopt(stored)) {
+        // A refresh token alone may change too: rotated by a request for one of `resources`.
+        if ((stored?.accessToken !== had?.accessToken || stored?.refreshToken !== had?.refreshToken) && session.adopt(stored)) {
           if (had && !stored) session.notifyFailure(session.signedOut());
         }
       });

@@ -1,7 +1,8 @@
 /**
  * The sign-in's one grant, shared by its session and every resource: each token request takes
  * its turn and presents the newest refresh token, and a refresh token that a resource's request
- * rotates becomes the session's, for every request after it.
+ * rotates becomes the session's, for every request after it. A request that was asked for
+ * under a sign-in that has ended since is never sent: it would spend the next sign-in's token.
  */
 import { AuthError } from '../errors';
 import type { RefreshContext, RefreshFunction, ResourceServer } from '../options';
@@ -12,77 +13,97 @@ import { turns } from './turns';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-/** Token requests for `primary`'s own token and its resources', from the `refresh` the app gave. */
-export function sharedGrant(primary: Session, refresh: RefreshFunction) {
+/** What the grant needs of the resources' bookkeeping. */
+export interface GrantHost {
+  readonly primary: Session;
+  /** Counts the sign-ins: a request asked for under one is dropped once another has begun. */
+  signIns(): number;
+  /** Takes a record another tab or process stored for the same sign-in; false when it is another sign-in's. */
+  adoptStored(stored: unknown): boolean;
+}
+
+/**
+ * The session's tokens as a token request must present them. Inside the lock, a record another
+ * tab or process stored for this sign-in is taken first: what storage holds there is the newest.
+ */
+async function presented({ primary, adoptStored }: GrantHost): Promise<Tokens> {
+  if (primary.tokens === undefined) await primary.get();
+  if (primary.options.lock && primary.tokens) adoptStored(await primary.sync.read());
+  return primary.tokens ?? null;
+}
+
+/**
+ * Sends one token request with the session's tokens of now. A refusal of a refresh token that
+ * has rotated meanwhile (a late answer to an abandoned request brought a newer one) is asked
+ * again with the newer one; a refusal of the session's live refresh token is the end of it.
+ */
+async function send(host: GrantHost, refresh: RefreshFunction, context: RefreshContext): Promise<unknown> {
+  const { primary } = host;
+  const sent = await presented(host);
+  try {
+    return await refresh(sent, context);
+  } catch (cause) {
+    if (refused(cause) && primary.tokens && primary.tokens.refreshToken !== sent?.refreshToken) return refresh(primary.tokens, context);
+    throw cause;
+  }
+}
+
+/** Token requests for the session's own token and its resources', from the `refresh` the app gave. */
+export function sharedGrant(host: GrantHost, refresh: RefreshFunction) {
+  const { primary, signIns } = host;
   const { options } = primary;
-  /** Set when a resource's request ended the session: the one `onAuthFailure` it owes is still to be told. */
-  let ended = false;
-  // A refresh of the session's own token that started before this was set up may still run.
-  const inTurn = turns(primary.flight.running);
+  // A refresh of the session's own token may already run (it started before this was loaded).
+  // Its `refresh` call, if it has not started yet, will be `own` below: then it must not wait for itself.
+  let ownCalled!: () => void;
+  const first = Promise.race([primary.flight.running ?? undefined, new Promise<void>((resolve) => (ownCalled = resolve))]);
+  const inTurn = turns(first, options.refreshTimeout, primary.timers);
 
-  /**
-   * A refresh token that rotated while the session's access token stayed (a resource's request,
-   * or another tab's, spent the one it held): the session's from now on. Its epoch stays, so a
-   * refresh of the session waiting for its turn still takes its own outcome.
-   */
-  const rotate = (refreshToken: string) => {
-    primary.tokens = { ...primary.tokens!, refreshToken };
-    primary.remember(refreshToken);
-  };
-
-  /** The session's tokens as the next request must present them, with a refresh token another tab rotated meanwhile. */
-  const presented = async (): Promise<Tokens> => {
-    const tokens = primary.tokens === undefined ? await primary.get() : primary.tokens;
-    if (options.lock && tokens) {
-      // Inside the lock: what storage holds is the newest any tab or process has.
-      const stored = await primary.sync.read();
-      if (stored?.accessToken === tokens.accessToken && stored.refreshToken && stored.refreshToken !== tokens.refreshToken) rotate(stored.refreshToken);
-    }
-    return primary.tokens ?? null;
-  };
-
-  /** The session's own refresh, in its turn, presenting the refresh token a resource may have rotated since it started. */
-  const own = (tokens: Tokens, context: RefreshContext) =>
-    inTurn(context.signal, async () => {
-      const sent = (await presented()) ?? tokens;
-      const result = await refresh(sent, context);
+  /** The session's own refresh, in its turn. One whose tokens were replaced meanwhile (another sign-in, another tab's refresh) asks nothing: its outcome would be dropped, and the refresh token spent. */
+  const own = (tokens: Tokens, context: RefreshContext): Promise<AuthTokens> => {
+    ownCalled();
+    return inTurn(context.signal, async () => {
+      if (primary.tokens !== undefined && primary.tokens?.accessToken !== tokens?.accessToken) return primary.tokens as AuthTokens;
+      const result = await send(host, refresh, context);
+      const sent = primary.tokens;
       // A server that does not rotate leaves the refresh token just presented, not the one this refresh started with.
-      return isObject(result) && !result.refreshToken && sent?.refreshToken ? { ...result, refreshToken: sent.refreshToken } : result;
+      return (isObject(result) && !result.refreshToken && sent?.refreshToken ? { ...result, refreshToken: sent.refreshToken } : result) as AuthTokens;
     });
+  };
 
   /** A resource's refresh: the same grant, asked for its resource (RFC 8707 section 2.2). */
   const forResource =
-    ({ resource, scope }: ResourceServer) =>
-    (_: Tokens, context: RefreshContext): Promise<AuthTokens> =>
-      inTurn(context.signal, async () => {
-        const sent = await presented();
-        if (!sent && !options.refreshWithoutTokens) throw primary.endedError();
-        const generation = primary.generation;
+    ({ resource, scope }: ResourceServer, refusal: () => AuthError | undefined, rotate: (refreshToken: string) => void) =>
+    (_: Tokens, context: RefreshContext): Promise<AuthTokens> => {
+      const signIn = signIns();
+      return inTurn(context.signal, async () => {
+        const refusedBefore = refusal();
+        if (refusedBefore) throw refusedBefore;
+        if (signIns() !== signIn) throw new AuthError('ERR_REFRESH_FAILED', 'The sign-in changed while this token waited for its turn');
+        if (!primary.tokens && (!options.refreshWithoutTokens || primary.ended)) throw primary.endedError();
         let result: unknown;
         try {
-          result = await refresh(sent, { ...context, resource, ...(scope !== undefined && { scope }) });
+          result = await send(host, refresh, { ...context, resource, ...(scope !== undefined && { scope }) });
         } catch (cause) {
-          // The grant is dead for every resource: the session ends before the next request's turn.
-          if (refused(cause) && primary.tokens && primary.generation === generation) {
-            ended = true;
+          // The grant is dead for every resource: the session ends, and the app is told, before the
+          // next request's turn (this resource's session is replaced with the rest, so it tells nothing).
+          if (refused(cause) && signIns() === signIn && (primary.tokens || options.refreshWithoutTokens)) {
             await primary.end();
+            primary.notifyFailure(new AuthError('ERR_SESSION_EXPIRED', 'The auth server refused the refresh; sign in again', { cause: primary.redact(cause) }));
           }
           // Client credentials keep the session whatever the server says, with its `OAuthError` as the cause.
           if ((oauthCode(cause) ?? oauthCode((cause as { cause?: unknown } | null)?.cause)) !== 'invalid_target') throw cause;
           throw new AuthError('ERR_RESOURCE_REFUSED', `The auth server refused a token for ${resource} (invalid_target); check \`resources\` and the resources the sign-in asked for`, { cause });
         }
-        if (!isObject(result)) return result as AuthTokens;
-        // The rotated refresh token is the session's, for every request after this one, unless
-        // the sign-in changed meanwhile; the resource keeps its access token only.
+        if (!isObject(result) || signIns() !== signIn) return result as AuthTokens;
+        // The rotated refresh token is the session's, for every request after this one; the resource keeps its access token only.
         const { refreshToken, ...tokens } = result;
-        if (typeof refreshToken === 'string' && refreshToken && primary.tokens && primary.generation === generation) rotate(refreshToken);
+        if (typeof refreshToken === 'string' && refreshToken) rotate(refreshToken);
         return tokens as unknown as AuthTokens;
       });
+    };
 
   return {
     own: Object.assign(own, { refreshWithoutTokens: options.refreshWithoutTokens }),
     forResource,
-    /** Whether a resource's request ended the session and the app is still to be told; true once. */
-    endedUntold: () => ended && !(ended = false),
   };
 }

@@ -2,13 +2,15 @@
  * The `resources` option (RFC 8707 resource indicators): beside the sign-in's own session, one
  * session per resource server, each with its own access token, expiry, refresh, step-up and
  * events, all fed by the sign-in's one grant (`sharedGrant`). Every resource's token is stored in
- * the session's own record, and belongs to the sign-in it came from: once the app signs in
- * again, signs out, or another tab does, each resource starts afresh.
+ * the session's own record, marked with the sign-in it belongs to: when the app signs in again or
+ * out, or another tab does, each resource starts afresh, at once, and nothing of the sign-in
+ * before is sent again.
  *
  * The core loads this from the package's own `/resources` entry when the option is set, and
  * hands it what it needs (sessions are made by the core's own `Session`), so an app that sets
  * no `resources` carries none of it. It is not an API for apps.
  */
+import type { InternalAxiosRequestConfig } from 'axios';
 import type { Answer } from '../answers/answer';
 import { AuthError } from '../errors';
 import type { ResolvedOptions, ResourceServer } from '../options';
@@ -16,6 +18,7 @@ import type { Session } from '../session';
 import type { TokenStorage } from '../storage/types';
 import type { AuthTokens } from '../tokens';
 import { sharedGrant } from './grant';
+import { SignIn, type Stored } from './signIn';
 
 /** What the core's routing sends a resource's calls with: its session, the answers its calls ask, and who may receive its token. */
 export interface ResourceGuard {
@@ -26,22 +29,35 @@ export interface ResourceGuard {
 }
 
 export interface Resources {
-  /** What a call to `origin`, a key of `resources`, is sent with; throws once the auth server refused that resource. */
-  guardFor(origin: string): ResourceGuard;
-  /** The session of a resource named by its origin or its resource indicator; throws a `TypeError` for any other name. */
-  find(name: string): Session;
+  /**
+   * What a call to `origin`, a key of `resources`, is sent with; throws once the auth server
+   * refused that resource. `undefined` when axios may send the call elsewhere after all.
+   */
+  guardFor(origin: string, config: InternalAxiosRequestConfig): ResourceGuard | undefined;
+  /** A resource named by its origin or its resource indicator; a `TypeError` for any other name. */
+  find(name: string): { get(): Promise<AuthTokens | null>; set(tokens: AuthTokens): Promise<void> };
 }
 
 interface Entry extends ResourceGuard {
   readonly origin: string;
   readonly server: ResourceServer;
-  /** The sign-in (the session's `generation`) the resource's tokens belong to. */
-  generation: number;
   /** What its calls reject with since the auth server refused its resource (`invalid_target`). */
   refused?: AuthError;
 }
 
-type Stored = AuthTokens & { resources?: Record<string, AuthTokens> };
+/** How many secrets a session keeps masked (two spellings each), as `Reporter` does. */
+const KEPT = 16;
+
+/** axios's `isAbsoluteURL`. */
+const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+const originOf = (href: string): string | undefined => {
+  try {
+    return new URL(href).origin;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Sets up the resource sessions of `primary`, the sign-in's own session, with the core's own
@@ -49,85 +65,98 @@ type Stored = AuthTokens & { resources?: Record<string, AuthTokens> };
  */
 export function resourceSessions(primary: Session, SessionOf: typeof Session, answersFor: (session: Session) => Answer[]): Resources {
   const { options } = primary;
-  const { onEvent, onAuthFailure } = options;
-  const grant = sharedGrant(primary, options.refresh);
-  options.refresh = grant.own;
   const entries = new Map<string, Entry>();
+  const signIn = new SignIn(primary);
+  const grant = sharedGrant({ primary, signIns: () => signIn.count, adoptStored: (stored) => signIn.adoptStored(stored) }, options.refresh);
+  options.refresh = grant.own;
 
-  /**
-   * The entry, with a session of its own for the sign-in there is now: tokens of one before (the
-   * app or another tab signed in or out since) are never sent, and a fresh session reads what
-   * storage holds for the sign-in of now. The old one's outcomes, however late, reach nothing.
-   */
-  const current = (entry: Entry): Entry => {
-    if (entry.generation !== primary.generation) {
+  /** A resource's failures. A refused grant was told by the grant, once for the whole session; a refused resource ends that resource's calls, told once. */
+  const failed = (origin: string, session: Session, error: AuthError) => {
+    if (error.code === 'ERR_SESSION_EXPIRED') return;
+    const entry = entries.get(origin)!;
+    if (error.code === 'ERR_RESOURCE_REFUSED') {
+      if (entry.refused || entry.session !== session) return;
+      entry.refused = error;
+    }
+    options.onAuthFailure?.(error);
+  };
+  const start = (origin: string, server: ResourceServer): Entry => {
+    const session: Session = new SessionOf(resourceOptions(primary, server, { origin, signIn, grant, failed: (error) => failed(origin, session, error), current: () => entries.get(origin)?.session === session, refused: () => entries.get(origin)?.refused }), primary);
+    session.keep = primary.keep;
+    return { session, answers: answersFor(session), receives: (href) => originOf(href) === origin, origin, server, refused: undefined };
+  };
+
+  // Another sign-in (or none): every resource's session is replaced at once. The old one's tokens
+  // are dropped, the outcomes of its refreshes and step-ups are dropped, its waiting calls reject.
+  primary.onSignIn = (stored) => {
+    if (!signIn.changed(stored)) return;
+    for (const entry of entries.values()) {
+      const old = entry.session;
+      old.tokens = null;
+      old.epoch++;
+      old.generation++;
       Object.assign(entry, start(entry.origin, entry.server));
     }
-    return entry;
   };
+  primary.sync.beside = () => signIn.record(new Map([...entries].map(([origin, { session }]) => [origin, session.tokens])));
 
-  primary.sync.beside = () => {
-    const parts: Record<string, AuthTokens> = {};
-    for (const [origin, entry] of entries) if (entry.session.tokens && entry.generation === primary.generation) parts[origin] = entry.session.tokens;
-    return Object.keys(parts).length ? { resources: parts } : {};
-  };
-
-  /**
-   * A resource's failures: a refused grant ends the whole session, once; a refused resource ends
-   * that resource's calls, unless the session that heard it belongs to a sign-in gone since.
-   */
-  const failed = (origin: string, session: Session, error: AuthError) => {
-    if (error.code === 'ERR_SESSION_EXPIRED') {
-      if (grant.endedUntold()) primary.notifyFailure(error);
-      return;
-    }
-    const entry = entries.get(origin)!;
-    if (error.code === 'ERR_RESOURCE_REFUSED' && entry.session === session) entry.refused = error;
-    onAuthFailure?.(error);
-  };
-
-  /** A resource's session for the sign-in of now, and the answers its calls ask. */
-  const start = (origin: string, server: ResourceServer): Entry => {
-    const own: ResolvedOptions = {
-      ...options,
-      resources: undefined,
-      storage: storedBeside(primary, origin),
-      refresh: grant.forResource(server),
-      onRefreshed: undefined,
-      // The session's own `session-ended` says it once for all.
-      onEvent: onEvent && ((event) => event.type !== 'session-ended' && onEvent({ ...event, resource: server.resource })),
-      onAuthFailure: (error) => failed(origin, session, error),
-    };
-    // A resource fetches its first token before its first call only while there is a sign-in to fetch it with.
-    Object.defineProperty(own, 'refreshWithoutTokens', { get: () => !!primary.tokens || options.refreshWithoutTokens });
-    const session = new SessionOf(own, primary);
-    const receives = (href: string) => {
-      try {
-        return new URL(href).origin === origin;
-      } catch {
-        return false;
-      }
-    };
-    return { session, answers: answersFor(session), receives, origin, server, generation: primary.generation, refused: undefined };
-  };
   for (const [origin, server] of Object.entries(options.resources!)) entries.set(origin, start(origin, server));
+  primary.keep = KEPT * (1 + entries.size);
+  for (const { session } of entries.values()) session.keep = primary.keep;
+  signIn.load().catch(() => {});
 
   return {
-    guardFor(origin) {
-      const entry = current(entries.get(origin)!);
+    guardFor(origin, config) {
+      // axios before 1.8 ignores `allowAbsoluteUrls: false` and requests an absolute URL as it is:
+      // the token goes only where both readings reach the resource.
+      const url = typeof config.url === 'string' ? config.url : '';
+      if (ABSOLUTE.test(url) && originOf(url) !== origin) return undefined;
+      const entry = entries.get(origin)!;
       if (entry.refused) throw new AuthError(entry.refused.code, entry.refused.message, { cause: entry.refused.cause });
       return entry;
     },
     find(name) {
       const entry = entries.get(name) ?? [...entries.values()].find(({ server }) => server.resource === name);
       if (!entry) throw new TypeError(`No resource ${JSON.stringify(name)} in \`resources\`: name one by its origin or its resource indicator`);
-      return current(entry).session;
+      return { get: () => entry.session.get(), set: (tokens) => entry.session.set(signIn.resourceOnly(tokens)) };
     },
   };
 }
 
+/** What a resource's session is made with, beside the sign-in's own options. */
+interface Making {
+  origin: string;
+  signIn: SignIn;
+  grant: ReturnType<typeof sharedGrant>;
+  failed(error: AuthError): void;
+  /** Whether the session being made is still its resource's: one replaced by another sign-in's fetches nothing. */
+  current(): boolean;
+  /** Why the auth server refused the resource, once it did. */
+  refused(): AuthError | undefined;
+}
+
+/** A resource's options: its own storage (a part of the session's record), refresh (the shared grant, for its resource), events and step-ups. */
+function resourceOptions(primary: Session, server: ResourceServer, { origin, signIn, grant, failed, current, refused }: Making): ResolvedOptions {
+  const { options } = primary;
+  const { onEvent, onChallenge } = options;
+  const own: ResolvedOptions = {
+    ...options,
+    storage: storedBeside(primary, origin, () => signIn.storedParts),
+    refresh: grant.forResource(server, refused, (refreshToken) => signIn.rotate(refreshToken)),
+    onRefreshed: undefined,
+    // The session's own `session-ended` says it once for all.
+    onEvent: onEvent && ((event) => event.type !== 'session-ended' && onEvent({ ...event, resource: server.resource })),
+    onAuthFailure: failed,
+    onChallenge: onChallenge && (async (challenge, error) => signIn.resourceOnly(await onChallenge(challenge, error))),
+  };
+  // A resource fetches its first token before its first call only while there is a sign-in to
+  // fetch it with, and it is the session of the sign-in of now: the calls of one replaced since reject.
+  Object.defineProperty(own, 'refreshWithoutTokens', { get: () => current() && (!!primary.tokens || (options.refreshWithoutTokens && !primary.ended)) });
+  return own;
+}
+
 /** A resource's view of the storage: its part of the session's record, written with the whole record. */
-function storedBeside(primary: Session, origin: string): TokenStorage {
+function storedBeside(primary: Session, origin: string, storedParts: () => Record<string, AuthTokens>): TokenStorage {
   const save = () => (primary.tokens ? primary.sync.write(primary.tokens) : undefined);
   return {
     async get() {
@@ -135,7 +164,7 @@ function storedBeside(primary: Session, origin: string): TokenStorage {
       const tokens = await primary.get();
       const stored = (await primary.sync.read()) as Stored | null;
       // Only the record of the sign-in the session holds now: not one a write still in flight is replacing.
-      return (stored?.accessToken === tokens?.accessToken && stored?.resources?.[origin]) || null;
+      return (stored?.accessToken === tokens?.accessToken && stored?.resources?.[origin]) || storedParts()[origin] || null;
     },
     set: save,
     clear: save,

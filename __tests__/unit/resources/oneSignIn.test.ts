@@ -1,7 +1,7 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
-import { createAuthInterceptor, memoryStorage, type AuthEvent, type AuthInterceptorOptions, type AuthTokens, type RefreshContext } from '../../src';
-import { deferred, flush, settle, type Deferred } from '../helpers/deferred';
+import { createAuthInterceptor, memoryStorage, type AuthEvent, type AuthInterceptorOptions, type AuthTokens, type RefreshContext } from '../../../src';
+import { deferred, flush, settle, type Deferred } from '../../helpers/deferred';
 
 const HOME = 'https://api.test';
 const BILLING = 'https://billing.test';

@@ -1,0 +1,91 @@
+/**
+ * Which sign-in the session's tokens belong to, as the stored record names it. Resource tokens
+ * are the sign-in's: another tab's refresh of the same sign-in keeps them, anything else (a new
+ * sign-in here or elsewhere, a sign-out, the end of the session) starts every resource afresh.
+ */
+import type { Session } from '../session';
+import type { AuthTokens } from '../tokens';
+
+/** What the storage holds: the session's tokens, which sign-in they are, and each resource's. */
+export type Stored = AuthTokens & { signIn?: string; resources?: Record<string, AuthTokens> };
+
+/**
+ * The name of a sign-in, from its first access token (FNV-1a, not the token): every tab and
+ * process that reads the same record, or signs in with the same tokens, names it alike.
+ */
+function nameOf(tokens: AuthTokens): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tokens.accessToken.length; i++) hash = Math.imul(hash ^ tokens.accessToken.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(36);
+}
+
+export class SignIn {
+  /** The sign-in's name, while there is one. */
+  name: string | undefined;
+  /** How many sign-ins there have been here: a token request asked for under one is dropped once another has begun. */
+  count = 0;
+  /** What the record held for resources not loaded yet: written back with it, not dropped. */
+  storedParts: Record<string, AuthTokens> = {};
+
+  constructor(readonly primary: Session) {}
+
+  /** Takes the name of the record the session's tokens came from, once they are loaded (a reload). */
+  async load(): Promise<void> {
+    const tokens = await this.primary.get();
+    const stored = (await this.primary.sync.read()) as Stored | null;
+    if (tokens && !this.name && stored?.accessToken === tokens.accessToken) {
+      this.name = stored.signIn ?? nameOf(tokens);
+      this.storedParts = stored.resources ?? {};
+    }
+  }
+
+  /** The session's `generation` moved. True when it is another sign-in (or none): every resource starts afresh. */
+  changed(value: unknown): boolean {
+    const stored = value as Stored | null | undefined;
+    const tokens = this.primary.tokens;
+    if (tokens && stored?.signIn && stored.signIn === this.name) {
+      this.storedParts = stored.resources ?? {};
+      return false;
+    }
+    this.count++;
+    this.name = tokens ? (stored?.signIn ?? nameOf(tokens)) : undefined;
+    this.storedParts = (tokens && stored?.resources) || {};
+    return true;
+  }
+
+  /** A refresh token that rotated while the access token stayed; so does the epoch: a refresh of the session waiting its turn keeps its outcome. */
+  rotate(refreshToken: string): void {
+    const { primary } = this;
+    primary.tokens = { ...primary.tokens!, refreshToken };
+    primary.remember(refreshToken);
+  }
+
+  /** A record another tab or process stored, read inside the lock: taken when it is this sign-in's; false when it is another's. */
+  adoptStored(value: unknown): boolean {
+    const stored = value as Stored | null;
+    const tokens = this.primary.tokens;
+    if (!stored?.signIn || stored.signIn !== this.name || !tokens) return false;
+    if (stored.accessToken !== tokens.accessToken) this.primary.adopt(stored);
+    else if (stored.refreshToken && stored.refreshToken !== tokens.refreshToken) this.rotate(stored.refreshToken);
+    return true;
+  }
+
+  /** Tokens set on a resource with a refresh token (a step-up's, the app's) spent the session's: that one is the session's now. */
+  resourceOnly<T>(tokens: T): T {
+    const { refreshToken, ...own } = (tokens ?? {}) as AuthTokens;
+    if (!refreshToken || !this.primary.tokens) return tokens;
+    this.rotate(refreshToken);
+    return own as T;
+  }
+
+  /** What the record holds beside the session's tokens: its name and each resource's tokens. */
+  record(parts: Map<string, AuthTokens | null | undefined>): object {
+    if (!this.name) return {};
+    const resources: Record<string, AuthTokens> = {};
+    for (const [origin, tokens] of parts) {
+      const kept = tokens === undefined ? this.storedParts[origin] : tokens;
+      if (kept) resources[origin] = kept;
+    }
+    return { signIn: this.name, resources };
+  }
+}
