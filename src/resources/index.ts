@@ -81,7 +81,7 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
     options.onAuthFailure?.(error);
   };
   const start = (origin: string, server: ResourceServer): Entry => {
-    const session: Session = new SessionOf(resourceOptions(primary, server, { origin, signIn, grant, failed: (error) => failed(origin, session, error), current: () => entries.get(origin)?.session === session, refused: () => entries.get(origin)?.refused }), primary);
+    const session: Session = new SessionOf(resourceOptions(primary, server, { origin, signIn, grant, failed: (error) => failed(origin, session, error), current: () => entries.get(origin)?.session === session, refused: () => entries.get(origin)?.refused, held: () => session?.tokens }), primary);
     session.keep = primary.keep;
     return { session, answers: answersFor(session), receives: (href) => originOf(href) === origin, origin, server, refused: undefined };
   };
@@ -133,15 +133,17 @@ interface Making {
   current(): boolean;
   /** Why the auth server refused the resource, once it did. */
   refused(): AuthError | undefined;
+  /** The tokens the resource's session holds now. */
+  held(): AuthTokens | null | undefined;
 }
 
 /** A resource's options: its own storage (a part of the session's record), refresh (the shared grant, for its resource), events and step-ups. */
-function resourceOptions(primary: Session, server: ResourceServer, { origin, signIn, grant, failed, current, refused }: Making): ResolvedOptions {
+function resourceOptions(primary: Session, server: ResourceServer, { origin, signIn, grant, failed, current, refused, held }: Making): ResolvedOptions {
   const { options } = primary;
   const { onEvent, onChallenge } = options;
   const own: ResolvedOptions = {
     ...options,
-    storage: storedBeside(primary, origin, () => signIn.storedParts),
+    storage: storedBeside(primary, origin, signIn, held),
     refresh: grant.forResource(server, refused, (refreshToken) => signIn.rotate(refreshToken)),
     onRefreshed: undefined,
     // The session's own `session-ended` says it once for all.
@@ -155,16 +157,21 @@ function resourceOptions(primary: Session, server: ResourceServer, { origin, sig
   return own;
 }
 
-/** A resource's view of the storage: its part of the session's record, written with the whole record. */
-function storedBeside(primary: Session, origin: string, storedParts: () => Record<string, AuthTokens>): TokenStorage {
+/**
+ * A resource's view of the storage: its part of the session's record, written with the whole
+ * record. A part is read only from a record of the sign-in held now (named, or else holding the
+ * session's tokens); none there means none stored, never a sign-out: that is the session's to say.
+ */
+function storedBeside(primary: Session, origin: string, signIn: SignIn, held: () => AuthTokens | null | undefined): TokenStorage {
   const save = () => (primary.tokens ? primary.sync.write(primary.tokens) : undefined);
   return {
     async get() {
       // The session's own tokens first: whether a resource may fetch a token depends on them.
       const tokens = await primary.get();
       const stored = (await primary.sync.read()) as Stored | null;
-      // Only the record of the sign-in the session holds now: not one a write still in flight is replacing.
-      return (stored?.accessToken === tokens?.accessToken && stored?.resources?.[origin]) || storedParts()[origin] || null;
+      const ours = stored && (stored.signIn ? stored.signIn === signIn.name : stored.accessToken === tokens?.accessToken);
+      // A part another tab dropped (it wrote before it read ours) is not the resource's end either.
+      return (ours && stored.resources?.[origin]) || signIn.storedParts[origin] || held() || null;
     },
     set: save,
     clear: save,
