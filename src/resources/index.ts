@@ -67,8 +67,9 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
   const { options } = primary;
   const entries = new Map<string, Entry>();
   const signIn = new SignIn(primary);
-  const grant = sharedGrant({ primary, signIns: () => signIn.count, adoptStored: (stored) => signIn.adoptStored(stored) }, options.refresh);
+  const grant = sharedGrant(primary, signIn, options.refresh);
   options.refresh = grant.own;
+  options.lock = grant.lock;
 
   /** A resource's failures. A refused grant was told by the grant, once for the whole session; a refused resource ends that resource's calls, told once. */
   const failed = (origin: string, session: Session, error: AuthError) => {
@@ -144,12 +145,19 @@ function resourceOptions(primary: Session, server: ResourceServer, { origin, sig
   const own: ResolvedOptions = {
     ...options,
     storage: storedBeside(primary, origin, signIn, held),
-    refresh: grant.forResource(server, refused, (refreshToken) => signIn.rotate(refreshToken)),
+    refresh: grant.forResource(server, refused),
     onRefreshed: undefined,
     // The session's own `session-ended` says it once for all.
     onEvent: onEvent && ((event) => event.type !== 'session-ended' && onEvent({ ...event, resource: server.resource })),
     onAuthFailure: failed,
-    onChallenge: onChallenge && (async (challenge, error) => signIn.resourceOnly(await onChallenge(challenge, error))),
+    onChallenge:
+      onChallenge &&
+      (async (challenge, error) => {
+        const count = signIn.count;
+        const tokens = await onChallenge(challenge, error);
+        // A step-up that answers after the sign-in changed is dropped: its refresh token is not the new sign-in's.
+        return signIn.count === count && current() ? signIn.resourceOnly(tokens) : tokens;
+      }),
   };
   // A resource fetches its first token before its first call only while there is a sign-in to
   // fetch it with, and it is the session of the sign-in of now: the calls of one replaced since reject.

@@ -10,14 +10,19 @@ import type { AuthTokens } from '../tokens';
 export type Stored = AuthTokens & { signIn?: string; resources?: Record<string, AuthTokens> };
 
 /**
- * The name of a sign-in, from its first access token (FNV-1a, not the token): every tab and
- * process that reads the same record, or signs in with the same tokens, names it alike.
+ * The name of a sign-in, from its first tokens (FNV-1a of both, not a token): every tab and
+ * process that reads the same record, or signs in with the same tokens, names it alike; two
+ * users whose sign-ins start with the same stand-in access token still differ by refresh token.
  */
-function nameOf(tokens: AuthTokens): string {
+function nameOf({ accessToken, refreshToken = '' }: AuthTokens): string {
+  const text = `${accessToken}\n${refreshToken}`;
   let hash = 0x811c9dc5;
-  for (let i = 0; i < tokens.accessToken.length; i++) hash = Math.imul(hash ^ tokens.accessToken.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return (hash >>> 0).toString(36);
 }
+
+/** How many refresh tokens this session rotated away from are remembered, never to be taken back from storage. */
+const SPENT = 16;
 
 export class SignIn {
   /** The sign-in's name, while there is one. */
@@ -26,6 +31,8 @@ export class SignIn {
   count = 0;
   /** What the record held for resources not loaded yet: written back with it, not dropped. */
   storedParts: Record<string, AuthTokens> = {};
+  /** Refresh tokens rotated away from here: a write of this sign-in that lands late may still hold one. */
+  readonly #spent: string[] = [];
 
   constructor(readonly primary: Session) {}
 
@@ -56,18 +63,24 @@ export class SignIn {
   /** A refresh token that rotated while the access token stayed; so does the epoch: a refresh of the session waiting its turn keeps its outcome. */
   rotate(refreshToken: string): void {
     const { primary } = this;
+    const before = primary.tokens?.refreshToken;
+    if (before && this.#spent.push(before) > SPENT) this.#spent.shift();
     primary.tokens = { ...primary.tokens!, refreshToken };
     primary.remember(refreshToken);
   }
 
-  /** A record another tab or process stored, read inside the lock: taken when it is this sign-in's; false when it is another's. */
-  adoptStored(value: unknown): boolean {
+  /**
+   * A record another tab or process stored, read in a refresh's turn: taken when it is this
+   * sign-in's, unless it holds a refresh token this session already rotated away from (a write
+   * that landed late). A name storage could not give at start-up is asked for again first.
+   */
+  async adoptStored(value: unknown): Promise<void> {
+    if (!this.name) await this.load().catch(() => {});
     const stored = value as Stored | null;
     const tokens = this.primary.tokens;
-    if (!stored?.signIn || stored.signIn !== this.name || !tokens) return false;
+    if (!stored?.signIn || stored.signIn !== this.name || !tokens || !stored.refreshToken || this.#spent.includes(stored.refreshToken)) return;
     if (stored.accessToken !== tokens.accessToken) this.primary.adopt(stored);
-    else if (stored.refreshToken && stored.refreshToken !== tokens.refreshToken) this.rotate(stored.refreshToken);
-    return true;
+    else if (stored.refreshToken !== tokens.refreshToken) this.rotate(stored.refreshToken);
   }
 
   /** Tokens set on a resource with a refresh token (a step-up's, the app's) spent the session's: that one is the session's now. */

@@ -1,35 +1,54 @@
+import type { RefreshLock } from '../locks/types';
 import type { WaitTimers } from '../waitTimers';
 
 /**
- * Token requests of one session, one at a time: with a rotating refresh token, each must present
- * the one the request before it left. The next request waits until this one settles. One that is
- * abandoned (its refresh timed out and aborted it) may still answer and rotate the refresh token,
- * so the next waits for that too, for up to `late` milliseconds more: a request that never
- * settles must not hold every later one forever.
+ * The turns of one session's token requests, as a lock around each refresh: with a rotating
+ * refresh token, each request must present the one the request before it left, so one runs at a
+ * time, the session's own and every resource's. Taken as the session's `lock` (inside the app's
+ * own, if it set one), so a refresh's `refreshTimeout` counts from its turn, not from the wait
+ * for it. A refresh that timed out may still have its request out: its answer may rotate the
+ * refresh token, so the next turn waits for that too, for up to `late` milliseconds more, and a
+ * request that never settles does not hold every later one forever.
  */
-export type InTurn = <T>(signal: AbortSignal, request: () => Promise<T>) => Promise<T>;
+export interface Turns extends RefreshLock {
+  /** Marks `request` as the token request of the turn being held; returns it. */
+  track<T>(request: Promise<T>): Promise<T>;
+}
 
-/** Turns that start once `first` (a request already in flight, or nothing) has settled. */
-export function turns(first: Promise<unknown>, late: number, timers: WaitTimers): InTurn {
+/** Turns that start once `first` (a refresh already running, or nothing) has settled. */
+export function turns(first: Promise<unknown>, late: number, timers: WaitTimers, outer?: RefreshLock): Turns {
   let last: Promise<unknown> = first.catch(() => {});
-  return (signal, request) => {
-    const before = last;
-    const mine = before.then(() => {
-      signal.throwIfAborted();
-      return request();
+  let request: Promise<unknown> | undefined;
+  const turn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = last.then(() => {
+      request = undefined;
+      return fn();
     });
-    last = before.then(
-      () =>
-        new Promise<void>((next) => {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const done = () => {
-            timers.stop(timer);
-            next();
-          };
-          mine.then(done, done);
-          signal.addEventListener('abort', () => (timer = timers.start(late, done)), { once: true });
-        }),
+    last = mine.then(
+      () => settled(request, late, timers),
+      () => settled(request, late, timers),
     );
     return mine;
   };
+  return {
+    ttl: outer?.ttl,
+    withLock: (fn) => (outer ? outer.withLock(() => turn(fn)) : turn(fn)),
+    track(pending) {
+      request = pending;
+      return pending;
+    },
+  };
+}
+
+/** Resolves once `request` has settled, or after `ms`. */
+function settled(request: Promise<unknown> | undefined, ms: number, timers: WaitTimers): Promise<void> | undefined {
+  if (!request) return undefined;
+  return new Promise<void>((resolve) => {
+    const timer = timers.start(ms, resolve);
+    const done = () => {
+      timers.stop(timer);
+      resolve();
+    };
+    request.then(done, done);
+  });
 }
