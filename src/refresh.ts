@@ -159,7 +159,7 @@ export class RefreshFlight {
     const { epoch, previous, reason, error } = attempt;
     /** Whether nothing has replaced the tokens this refresh started from. */
     const current = () => epoch === session.epoch;
-    if (session.options.lock) {
+    if (session.options.lock && !session.options.lock.local) {
       // Another tab or process may have refreshed while this one waited for the lock: its
       // token is the answer, and the refresh token it was given must not be spent again.
       const stored = await session.sync.read();

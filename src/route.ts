@@ -128,17 +128,18 @@ function authenticate(routing: Routing, send: AxiosAdapter, original: InternalAx
     }
     const destination = routing.where(config);
     const { origin } = destination;
+    const toResource = routing.resources && Object.hasOwn(session.options.resources!, origin!);
+    if ((toResource || destination.allowed) && session.flight.invoking) {
+      throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an instance this session guards, so the call would wait for its own refresh: use another instance, or skipAuth: true', { config });
+    }
     // A resource's origin: its own session and token, and nothing of it to any other origin.
-    const resource = routing.resources && Object.hasOwn(session.options.resources!, origin!) && (await routing.resources).guardFor(origin!, config);
+    const resource = toResource && (await routing.resources!).guardFor(origin!, config);
     if (resource) return runCall({ ...routing, ...resource }, send, config, origin, resource.receives, own);
     if (!destination.allowed) {
       credentials.take(config);
       session.emit(() => ({ type: 'token-withheld', ...describeCall(session, config), ...(origin && { origin }), reason: origin ? 'origin' : 'unresolved' }));
       routing.problems.withheld(destination);
       return send(config);
-    }
-    if (session.flight.invoking) {
-      throw new AuthError('ERR_REFRESH_FAILED', 'refresh() called an instance this session guards, so the call would wait for its own refresh: use another instance, or skipAuth: true', { config });
     }
     return runCall(routing, send, config, destination.origin, routing.receiverFor(destination.home), own);
   };

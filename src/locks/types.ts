@@ -12,4 +12,10 @@ export interface RefreshLock {
   withLock<T>(fn: () => Promise<T>): Promise<T>;
   /** For a lock that frees itself after this many milliseconds: `refreshTimeout` must be shorter (checked). */
   readonly ttl?: number;
+  /**
+   * True for a lock no other tab or process takes, such as the one the `resources` option's
+   * sessions take turns with: nothing else writes the storage meanwhile, so it is not re-read.
+   * @default false
+   */
+  readonly local?: boolean;
 }

@@ -26,6 +26,20 @@ async function presented(primary: Session, signIn: SignIn): Promise<Tokens> {
 }
 
 /**
+ * Calls the app's `refresh`, marked as running synchronously (as the core marks its own call):
+ * a call it makes through an instance this session guards fails at once, saying so, instead of
+ * waiting for its own refresh.
+ */
+function invoke<T>(primary: Session, call: () => Promise<T>): Promise<T> {
+  primary.flight.invoking = true;
+  try {
+    return call();
+  } finally {
+    primary.flight.invoking = false;
+  }
+}
+
+/**
  * Sends one token request with the session's tokens of now. A refusal of a refresh token that
  * rotated meanwhile within the same sign-in (a late answer to an abandoned request brought a
  * newer one) is asked again with the newer one; a refusal of the live one is the end of it.
@@ -34,10 +48,10 @@ async function send(primary: Session, signIn: SignIn, turn: Turns, refresh: Refr
   const count = signIn.count;
   const sent = await presented(primary, signIn);
   try {
-    return await turn.track(refresh(sent, context));
+    return await turn.track(invoke(primary, () => refresh(sent, context)));
   } catch (cause) {
     const now = primary.tokens;
-    if (refused(cause) && signIn.count === count && now?.refreshToken && now.refreshToken !== sent?.refreshToken) return turn.track(refresh(now, context));
+    if (refused(cause) && signIn.count === count && now?.refreshToken && now.refreshToken !== sent?.refreshToken) return turn.track(invoke(primary, () => refresh(now, context)));
     throw cause;
   }
 }
@@ -53,6 +67,7 @@ export function sharedGrant(primary: Session, signIn: SignIn, refresh: RefreshFu
     if (primary.tokens !== undefined && primary.tokens?.accessToken !== tokens?.accessToken) return primary.tokens as AuthTokens;
     const result = await send(primary, signIn, turn, refresh, context);
     const sent = primary.tokens;
+    if (isObject(result) && result.refreshToken && result.refreshToken !== sent?.refreshToken) signIn.spend(sent?.refreshToken);
     // A server that does not rotate leaves the refresh token just presented, not the one this refresh started with.
     return (isObject(result) && !result.refreshToken && sent?.refreshToken ? { ...result, refreshToken: sent.refreshToken } : result) as AuthTokens;
   };

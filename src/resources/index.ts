@@ -18,7 +18,7 @@ import type { Session } from '../session';
 import type { TokenStorage } from '../storage/types';
 import type { AuthTokens } from '../tokens';
 import { sharedGrant } from './grant';
-import { SignIn, type Stored } from './signIn';
+import { newer, SignIn, type Stored } from './signIn';
 
 /** What the core's routing sends a resource's calls with: its session, the answers its calls ask, and who may receive its token. */
 export interface ResourceGuard {
@@ -178,8 +178,9 @@ function storedBeside(primary: Session, origin: string, signIn: SignIn, held: ()
       const tokens = await primary.get();
       const stored = (await primary.sync.read()) as Stored | null;
       const ours = stored && (stored.signIn ? stored.signIn === signIn.name : stored.accessToken === tokens?.accessToken);
-      // A part another tab dropped (it wrote before it read ours) is not the resource's end either.
-      return (ours && stored.resources?.[origin]) || signIn.storedParts[origin] || held() || null;
+      // Never an older token than the session holds (another tab wrote its own older copy), and a
+      // part another tab dropped (it wrote before it read ours) is not the resource's end either.
+      return newer(held() ?? undefined, (ours && stored.resources?.[origin]) || signIn.storedParts[origin]) ?? null;
     },
     set: save,
     clear: save,

@@ -24,6 +24,11 @@ function nameOf({ accessToken, refreshToken = '' }: AuthTokens): string {
 /** How many refresh tokens this session rotated away from are remembered, never to be taken back from storage. */
 const SPENT = 16;
 
+/** Of two tokens for one resource, the one that expires later (the first when neither says). */
+export function newer(one: AuthTokens | undefined, other: AuthTokens | undefined): AuthTokens | undefined {
+  return one && other && (other.expiresAt ?? 0) > (one.expiresAt ?? 0) ? other : (one ?? other);
+}
+
 export class SignIn {
   /** The sign-in's name, while there is one. */
   name: string | undefined;
@@ -63,10 +68,14 @@ export class SignIn {
   /** A refresh token that rotated while the access token stayed; so does the epoch: a refresh of the session waiting its turn keeps its outcome. */
   rotate(refreshToken: string): void {
     const { primary } = this;
-    const before = primary.tokens?.refreshToken;
-    if (before && this.#spent.push(before) > SPENT) this.#spent.shift();
+    this.spend(primary.tokens?.refreshToken);
     primary.tokens = { ...primary.tokens!, refreshToken };
     primary.remember(refreshToken);
+  }
+
+  /** A refresh token rotated away from (by a resource's request or the session's own refresh): never taken back from storage. */
+  spend(refreshToken: string | undefined): void {
+    if (refreshToken && this.#spent.push(refreshToken) > SPENT) this.#spent.shift();
   }
 
   /**
@@ -96,7 +105,8 @@ export class SignIn {
     if (!this.name) return {};
     const resources: Record<string, AuthTokens> = {};
     for (const [origin, tokens] of parts) {
-      const kept = tokens === undefined ? this.storedParts[origin] : tokens;
+      // Not loaded yet: what was stored; none any more: nothing; else the later of the two.
+      const kept = tokens === null ? undefined : newer(tokens, this.storedParts[origin]);
       if (kept) resources[origin] = kept;
     }
     return { signIn: this.name, resources };
