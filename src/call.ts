@@ -157,25 +157,26 @@ class OneCall implements Call {
     this.sent = tokens?.accessToken;
     this.signer = undefined;
     this.scheme = session.options.scheme;
-    if (tokens && session.bound(tokens)) return this.#sign(tokens.accessToken);
+    if (tokens && session.bound(tokens)) return this.#sign();
     if (credentials.proof(config) !== undefined) credentials.prove(config, undefined);
     return undefined;
   }
 
-  async #sign(accessToken: string): Promise<void> {
+  async #sign(): Promise<void> {
     const { session, config } = this;
     const signer = session.signer();
     // A key pair the app gives through a function is the app's code: its wait is bounded like any.
     this.signer = await (typeof session.options.dpop === 'function' ? this.wait(signer) : signer);
     this.scheme = 'DPoP';
-    this.#href ??= axios.getUri(config);
-    this.guard.credentials.prove(config, await this.signer.proof(config.method ?? 'get', this.#href, { accessToken, now: session.now() }));
+    return this.resign(config, (this.#href ??= axios.getUri(config)));
   }
 
-  /** A redirect hop of a bound call gets a proof of its own, for its own URL (`sendGuarded` asks). */
-  async resign(hop: InternalAxiosRequestConfig, href: string): Promise<void> {
-    const proof = await this.signer!.proof(hop.method ?? 'get', href, { accessToken: this.sent, now: this.session.now() });
-    (hop.headers as Record<string, unknown>).DPoP = proof;
+  /**
+   * Puts on `config` a proof for `href` and the token the call sent: on the call's own config, or
+   * on a redirect hop of it (`sendGuarded` asks), which gets one of its own for its own URL.
+   */
+  async resign(config: InternalAxiosRequestConfig, href: string): Promise<void> {
+    this.guard.credentials.prove(config, await this.signer!.proof(config.method ?? 'get', href, { accessToken: this.sent, now: this.session.now() }));
   }
 
   /** Learns from a response of the call's own origin: the server's clock, and a DPoP nonce for the origin that gave it. */
