@@ -12,6 +12,16 @@ import type { Session } from './session';
 import type { Tokens } from './tokens';
 import { wait } from './wait';
 
+/**
+ * The URL a proof on `config` is for: where axios's adapters send it, its `baseURL` and `url`
+ * joined by axios's own `buildFullPath` (reached through `getUri` of an axios with no defaults,
+ * so that each axios version joins them its own way, `allowAbsoluteUrls` included).
+ * `axios.getUri(config)` first merges the whole config into the global defaults, a third of what
+ * a proof cost, and would take a `baseURL` from them that the instance never had; what it appends
+ * from `params` is the query, which `htu` leaves out (RFC 9449 section 4.2).
+ */
+export const proofUrl = ({ baseURL, url, allowAbsoluteUrls }: InternalAxiosRequestConfig): string => new axios.Axios({}).getUri({ baseURL, url, allowAbsoluteUrls });
+
 /** What every call of one guarded instance shares. */
 export interface Guard {
   readonly session: Session;
@@ -73,8 +83,10 @@ export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, 
     throw session.redact(error, [call.sent, proof]);
   } finally {
     if (!guard.takenLater()) {
-      unput(config, putAt, value);
+      // The proof first: the header put on last comes off without turning the headers object
+      // into a slower dictionary.
       credentials.take(config);
+      unput(config, putAt, value);
     }
   }
 }
@@ -168,7 +180,7 @@ class OneCall implements Call {
     // A key pair the app gives through a function is the app's code: its wait is bounded like any.
     this.signer = await (typeof session.options.dpop === 'function' ? this.wait(signer) : signer);
     this.scheme = 'DPoP';
-    return this.resign(config, (this.#href ??= axios.getUri(config)));
+    return this.resign(config, (this.#href ??= proofUrl(config)));
   }
 
   /**
