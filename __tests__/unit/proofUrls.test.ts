@@ -117,4 +117,13 @@ describe('a DPoP call in a page', () => {
     });
     expect(await htuOf(proofs[0]!)).toBe('https://app.test/items');
   });
+
+  test('resolves a relative URL against the document\'s base URL (<base href>), where fetch and xhr send it', async () => {
+    await inPage('https://app.test/page', async () => {
+      const instance = axios.create({ baseURL: 'v2/', adapter });
+      await signedIn(instance, ['https://cdn.test']);
+      await instance.get('items');
+    }, 'https://cdn.test/app/');
+    expect(await htuOf(proofs[0]!)).toBe('https://cdn.test/app/v2/items');
+  });
 });
