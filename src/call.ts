@@ -14,13 +14,20 @@ import { wait } from './wait';
 
 /**
  * The URL a proof on `config` is for: where axios's adapters send it, its `baseURL` and `url`
- * joined by axios's own `buildFullPath` (reached through `getUri` of an axios with no defaults,
- * so that each axios version joins them its own way, `allowAbsoluteUrls` included).
- * `axios.getUri(config)` first merges the whole config into the global defaults, a third of what
- * a proof cost, and would take a `baseURL` from them that the instance never had; what it appends
- * from `params` is the query, which `htu` leaves out (RFC 9449 section 4.2).
+ * joined as axios's `buildFullPath` joins them. `axios.getUri(config)` first merged the whole
+ * config into the global defaults, a third of what a proof cost, and could name a `baseURL` from
+ * them that the instance never had; what it appends from `params` is the query, which `htu`
+ * leaves out (RFC 9449 section 4.2).
  */
-export const proofUrl = ({ baseURL, url, allowAbsoluteUrls }: InternalAxiosRequestConfig): string => new axios.Axios({}).getUri({ baseURL, url, allowAbsoluteUrls });
+export function proofUrl({ baseURL, url, allowAbsoluteUrls }: InternalAxiosRequestConfig): string {
+  // The common case, a path from the root after an http(s) baseURL with no slash at its end:
+  // every axios since 1.6 joins these by writing one after the other. (An absent url is tested
+  // as "undefined", which is no path.)
+  if (typeof baseURL === 'string' && /^https?:\/\/.*[^/]$/i.test(baseURL) && /^\/(?![/\\\t\n\r])/.test(url!)) return baseURL + url;
+  // Anything else axios joins itself, each version its own way (`allowAbsoluteUrls` from 1.8,
+  // trailing slashes, URLs it refuses), through an axios with no defaults to merge.
+  return new axios.Axios({}).getUri({ baseURL, url, allowAbsoluteUrls });
+}
 
 /** What every call of one guarded instance shares. */
 export interface Guard {
@@ -83,10 +90,8 @@ export async function runCall(guard: Guard, send: AxiosAdapter, config: Marked, 
     throw session.redact(error, [call.sent, proof]);
   } finally {
     if (!guard.takenLater()) {
-      // The proof first: the header put on last comes off without turning the headers object
-      // into a slower dictionary.
-      credentials.take(config);
       unput(config, putAt, value);
+      credentials.take(config);
     }
   }
 }
@@ -164,13 +169,12 @@ class OneCall implements Call {
    * bound. A promise only when there is a proof to sign.
    */
   prove(tokens: Tokens): Promise<void> | undefined {
-    const { session, config } = this;
-    const { credentials } = this.guard;
+    const { session } = this;
     this.sent = tokens?.accessToken;
     this.signer = undefined;
     this.scheme = session.options.scheme;
     if (tokens && session.bound(tokens)) return this.#sign();
-    if (credentials.proof(config) !== undefined) credentials.prove(config, undefined);
+    this.guard.credentials.prove(this.config, undefined);
     return undefined;
   }
 
@@ -180,7 +184,7 @@ class OneCall implements Call {
     // A key pair the app gives through a function is the app's code: its wait is bounded like any.
     this.signer = await (typeof session.options.dpop === 'function' ? this.wait(signer) : signer);
     this.scheme = 'DPoP';
-    return this.resign(config, (this.#href ??= proofUrl(config)));
+    await this.resign(config, (this.#href ??= proofUrl(config)));
   }
 
   /**

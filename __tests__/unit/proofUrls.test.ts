@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import axios, { type AxiosAdapter, type AxiosRequestConfig, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
 import { createAuthInterceptor } from '../../src';
 import { proofUrl } from '../../src/call';
@@ -16,6 +17,9 @@ async function handed(defaults: CreateAxiosDefaults, request: AxiosRequestConfig
   await axios.create({ ...defaults, adapter }).request(request);
   return seen!;
 }
+
+/** `baseURL` and `url` as axios's own `buildFullPath` joins them, or what it throws. */
+const axiosJoin = ({ baseURL, url, allowAbsoluteUrls }: InternalAxiosRequestConfig) => new axios.Axios({}).getUri({ baseURL, url, allowAbsoluteUrls });
 
 /** The `htu` a proof for `href` carries. */
 const named = (href: string) => htu(targetUrl(href));
@@ -43,8 +47,16 @@ describe('the URL a proof is for is the one axios sends the call to', () => {
     ['a space before an absolute url: axios joins it to the baseURL', { baseURL: 'https://api.test' }, { url: ' https://other.test/x' }, 'https://api.test/%20https://other.test/x'],
     ['a space before an absolute url and no baseURL: the parser strips it', {}, { url: ' https://other.test/x' }, 'https://other.test/x'],
     ['encoded and non-ASCII path segments', { baseURL: 'https://api.test' }, { url: '/caf%C3%A9/ä' }, 'https://api.test/caf%C3%A9/%C3%A4'],
+    ['encoded dot segments, which the parser resolves', { baseURL: 'https://api.test/v1' }, { url: '/%2e%2E/admin' }, 'https://api.test/admin'],
+    ['a port and an upper-case scheme', { baseURL: 'HTTP://api.test:8080/v1' }, { url: '/items' }, 'http://api.test:8080/v1/items'],
+    ['a baseURL with a query: the url lands in it', { baseURL: 'https://api.test/v1?key=k' }, { url: '/items' }, 'https://api.test/v1'],
+    ['a baseURL with a fragment: the url lands in it', { baseURL: 'https://api.test/v1#top' }, { url: '/items' }, 'https://api.test/v1'],
+    ['a baseURL ending in a backslash', { baseURL: 'https://api.test/v1\\' }, { url: '/items' }, 'https://api.test/v1//items'],
+    ['a space before the baseURL', { baseURL: ' https://api.test' }, { url: '/items' }, 'https://api.test/items'],
+    ['allowAbsoluteUrls: false and a path', { baseURL: 'https://api.test/v1', allowAbsoluteUrls: false }, { url: '/items' }, 'https://api.test/v1/items'],
   ])('%s', async (_what, defaults, request, expected) => {
     const config = await handed(defaults, request);
+    expect(proofUrl(config)).toBe(axiosJoin(config));
     expect(named(proofUrl(config))).toBe(expected);
     // The same as axios.getUri without its query, on an axios whose global defaults are untouched.
     expect(named(axios.getUri(config))).toBe(expected);
@@ -54,6 +66,38 @@ describe('the URL a proof is for is the one axios sends the call to', () => {
     const config = await handed({ baseURL: 'https://api.test', allowAbsoluteUrls: false }, { url: 'https://other.test/x' });
     expect(named(proofUrl(config))).toBe(joinsAbsolute ? 'https://api.test/https://other.test/x' : 'https://other.test/x');
     expect(named(proofUrl(config))).toBe(named(axios.getUri(config)));
+  });
+
+  test('any baseURL and url give what axios\'s own join gives, or throw as it throws', () => {
+    const piece = fc.string({ unit: fc.constantFrom(...'/\\:.?#@%2eE \tabhtps'.split('')), maxLength: 10 });
+    const start = fc.constantFrom('', 'http://', 'https://', 'HTTPS://', 'http:', '/', '//', ' https://', 'ftp://');
+    const text = fc.tuple(start, piece).map(([a, b]) => a + b);
+    fc.assert(
+      fc.property(fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined }), fc.option(fc.boolean(), { nil: undefined }), (baseURL, url, allowAbsoluteUrls) => {
+        const config = { baseURL, url, allowAbsoluteUrls } as InternalAxiosRequestConfig;
+        let expected: string;
+        try {
+          expected = axiosJoin(config);
+        } catch {
+          expect(() => proofUrl(config)).toThrow();
+          return;
+        }
+        expect(proofUrl(config)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('a baseURL this axios refuses to join is refused for the proof too, and one it joins is joined alike', async () => {
+    const config = await handed({ baseURL: 'https:/api.test' }, { url: '/items' });
+    let joined: string | undefined;
+    try {
+      joined = named(axios.getUri(config));
+    } catch {
+      expect(() => proofUrl(config)).toThrow();
+      return;
+    }
+    expect(named(proofUrl(config))).toBe(joined);
   });
 
   test('a protocol-relative url takes the page\'s scheme, past the baseURL', async () => {
