@@ -28,6 +28,12 @@ describe('a DPoP proof', () => {
     expect(payload.htu).toBe(expected);
   });
 
+  test('a method or a nonce given outside ASCII reads back from the proof as given', async () => {
+    const dpop = createDPoP(await generateDPoPKeyPair());
+    const { payload } = await verify(await dpop.proof('gét', 'https://api.example.com/items', { nonce: 'nønce-☃' }));
+    expect(payload).toMatchObject({ htm: 'GÉT', nonce: 'nønce-☃' });
+  });
+
   test('a relative URL outside a browser is refused without echoing it', async () => {
     const dpop = createDPoP(await generateDPoPKeyPair());
     await expect(dpop.proof('GET', '/items?token=secret')).rejects.toThrow(/^Expected an absolute http\(s\) URL[^?]*$/);
