@@ -14,8 +14,8 @@ export function dpopSigner(source: DPoPKeyPairSource): () => Promise<DPoP> {
   const signerFor = (pair: CryptoKeyPair): Promise<DPoP> => {
     if (pair !== lastPair || !last) {
       lastPair = pair;
-      // Each new pair asks for the module again: the module loader keeps one that loaded, and
-      // tries again after a failure, so nothing needs keeping here.
+      // Each new pair asks the module loader again: it hands back the module it already has, and
+      // after a failed load it is asked anew, so nothing needs keeping here.
       const signer = (last = import('axios-auth-interceptor/dpop').then(
         ({ createDPoP }) => createDPoP(pair),
         (cause: unknown) => {

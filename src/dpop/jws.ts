@@ -16,11 +16,12 @@ export function jwsSigner(params: Algorithm, key: CryptoKey): (head: Uint8Array,
     // Signed is the input up to `end`; the room after it is written once the signature is there.
     const signature = new Uint8Array(await crypto.subtle.sign(params, key, jws.subarray(0, end)));
     const size = 1 + base64urlLength(signature.length);
-    if (end + size > jws.length) {
+    if (end + size !== jws.length) {
       room = size;
       return `${ascii(jws.subarray(0, end))}.${base64url(signature)}`;
     }
     jws[end] = 46; // '.'
-    return ascii(jws.subarray(0, writeBase64url(signature, jws, end + 1)));
+    writeBase64url(signature, jws, end + 1);
+    return ascii(jws);
   };
 }
