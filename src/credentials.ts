@@ -59,8 +59,13 @@ export class Credentials {
 
   /** This send's DPoP proof, replacing the one an earlier send of the call carried; `undefined` takes that one off. */
   prove(config: Marked, proof: string | undefined): void {
+    const last = config[PROOF];
+    // No proof is sent twice (each has its own `jti`): equal means none either way, and a config
+    // that never carried one is left without the mark (a property added to every config would
+    // cost every call).
+    if (last === proof) return;
     const headers = config.headers as Record<string, unknown>;
-    if (config[PROOF] !== undefined && headers.DPoP === config[PROOF]) delete headers.DPoP;
+    if (last !== undefined && headers.DPoP === last) delete headers.DPoP;
     config[PROOF] = proof;
     if (proof !== undefined) headers.DPoP = proof;
   }
@@ -79,7 +84,7 @@ export class Credentials {
       if (headers[config[PUT_AT]!] === config[PUT]) delete headers[config[PUT_AT]!];
       config[PUT] = undefined;
     }
-    if (config[PROOF] !== undefined) this.prove(config, undefined);
+    this.prove(config, undefined);
   }
 }
 
@@ -98,7 +103,7 @@ export function unput(config: InternalAxiosRequestConfig, at: string | undefined
 function setHeader(headers: AxiosHeaders | Record<string, unknown>, name: string, lower: string, value: string): string {
   const record = headers as Record<string, unknown>;
   for (const key in record) {
-    if (key.length === name.length && Object.prototype.hasOwnProperty.call(record, key) && key.toLowerCase() === lower) {
+    if (key.length === name.length && Object.hasOwn(record, key) && key.toLowerCase() === lower) {
       record[key] = value;
       return key;
     }

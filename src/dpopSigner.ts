@@ -2,8 +2,6 @@ import type { DPoP } from './dpop/createDPoP';
 import { AuthError } from './errors';
 import type { DPoPKeyPairSource } from './options';
 
-type DPoPModule = typeof import('axios-auth-interceptor/dpop');
-
 /**
  * The DPoP signer for the key pair in use now. Its code is loaded on first use from the
  * package's own `/dpop` entry, so an app without DPoP carries none of it; a failed load is tried
@@ -11,18 +9,19 @@ type DPoPModule = typeof import('axios-auth-interceptor/dpop');
  * before gets a signer of its own (its nonces start afresh with the key).
  */
 export function dpopSigner(source: DPoPKeyPairSource): () => Promise<DPoP> {
-  let code: Promise<DPoPModule> | undefined;
   let lastPair: CryptoKeyPair | undefined;
   let last: Promise<DPoP> | undefined;
-  const load = () =>
-    (code ??= import('axios-auth-interceptor/dpop').catch((cause: unknown) => {
-      code = undefined;
-      throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
-    }));
   const signerFor = (pair: CryptoKeyPair): Promise<DPoP> => {
     if (pair !== lastPair || !last) {
       lastPair = pair;
-      const signer = (last = load().then(({ createDPoP }) => createDPoP(pair)));
+      // Each new pair asks the module loader again: it hands back the module it already has, and
+      // after a failed load it is asked anew, so nothing needs keeping here.
+      const signer = (last = import('axios-auth-interceptor/dpop').then(
+        ({ createDPoP }) => createDPoP(pair),
+        (cause: unknown) => {
+          throw new AuthError('ERR_REFRESH_FAILED', 'The DPoP signer could not be loaded from axios-auth-interceptor/dpop', { cause });
+        },
+      ));
       signer.catch(() => {
         if (last === signer) last = undefined;
       });

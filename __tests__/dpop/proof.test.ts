@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createDPoP, generateDPoPKeyPair } from '../../src/dpop';
+import { inPage } from '../helpers/page';
 import { jose } from './jose';
 
 const verify = (proof: string) => jose.jwtVerify(proof, jose.EmbeddedJWK, { typ: 'dpop+jwt' });
@@ -27,9 +28,21 @@ describe('a DPoP proof', () => {
     expect(payload.htu).toBe(expected);
   });
 
+  test('a method or a nonce given outside ASCII reads back from the proof as given', async () => {
+    const dpop = createDPoP(await generateDPoPKeyPair());
+    const { payload } = await verify(await dpop.proof('gét', 'https://api.example.com/items', { nonce: 'nønce-☃' }));
+    expect(payload).toMatchObject({ htm: 'GÉT', nonce: 'nønce-☃' });
+  });
+
   test('a relative URL outside a browser is refused without echoing it', async () => {
     const dpop = createDPoP(await generateDPoPKeyPair());
     await expect(dpop.proof('GET', '/items?token=secret')).rejects.toThrow(/^Expected an absolute http\(s\) URL[^?]*$/);
+  });
+
+  test('a relative URL in a page resolves against the document\'s base URL, where fetch and xhr send it', async () => {
+    const dpop = createDPoP(await generateDPoPKeyPair());
+    const proof = await inPage('https://app.example.com/page', () => dpop.proof('GET', 'items?page=2'), 'https://cdn.example.com/app/');
+    expect((await verify(proof)).payload.htu).toBe('https://cdn.example.com/app/items');
   });
 
   test('each proof has a fresh jti, also for the same request sent again', async () => {

@@ -1,9 +1,11 @@
 import axios from 'axios';
 import { createHash } from 'node:crypto';
+import { inspect } from 'node:util';
 import { createAuthInterceptor, type AuthInterceptorOptions } from '../../src';
 import { generateDPoPKeyPair } from '../../src/dpop';
 import { jose } from '../dpop/jose';
 import { nodeAdapters } from '../helpers/adapters';
+import { settle } from '../helpers/deferred';
 import { hop, startRecorder, type Recorder, type Seen } from '../helpers/recorder';
 
 let api: Recorder;
@@ -29,6 +31,19 @@ async function signedIn(adapter: 'http' | 'fetch', options: Partial<AuthIntercep
 }
 
 describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
+  test.each([
+    ['/v1', '/items', { q: 'x' }],
+    ['/v1/', 'items#top', undefined],
+    ['/v1', '/a/./b/../c%2e%2E/d?x=1', { page: 2 }],
+    ['', '/caf%C3%A9/ä', undefined],
+  ])('the proof of a call on baseURL …%s to %s names the URL the server was sent, without its query', async (path, url, params) => {
+    const instance = await signedIn(adapter);
+    instance.defaults.baseURL = `${api.url}${path}`;
+    await instance.get(url, { params });
+    const [seen] = api.seen;
+    expect((await proofOf(seen!)).htu).toBe(`${api.url}${seen!.path}`);
+  });
+
   test('each hop of a same-origin redirect carries a proof of its own: its URL, a new jti, the token', async () => {
     const instance = await signedIn(adapter);
     await instance.post(hop(307, `${api.url}${hop(308, '/landing')}`), { a: 1 });
@@ -53,6 +68,17 @@ describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
     await instance.get(hop(302, `${other.url}/there`));
     expect(other.seen[0]!.headers['x-api-token']).toBe('DPoP at-dpop-1');
     expect(await proofOf(other.seen[0]!)).toMatchObject({ htu: `${other.url}/there`, ath: ath('at-dpop-1') });
+  });
+
+  test('a call that fails after a redirect leaves neither hop\'s proof nor the token in its error', async () => {
+    const instance = await signedIn(adapter);
+    const outcome = await settle(instance.get(hop(307, hop(500, '/x'))));
+    expect(outcome.ok).toBe(false);
+    const { error } = outcome as { error: unknown };
+    const proofs = api.seen.map(({ headers }) => String(headers.dpop));
+    expect(new Set(proofs).size).toBe(2);
+    const printed = `${inspect(error, { depth: 10 })}${JSON.stringify(error)}`;
+    for (const secret of [...proofs, ...proofs.map((proof) => proof.split('.')[2]!), 'at-dpop-1']) expect(printed).not.toContain(secret);
   });
 
   test('a DPoP-Nonce learnt from the origin a redirect reached goes into proofs for that origin only', async () => {

@@ -9,10 +9,9 @@ import type { Answer } from './answer';
  */
 export const dpopNonce: Answer = (call, refusal) => {
   const problem = call.signer?.problem(refusal.response);
-  if (!problem) return undefined;
-  if (problem.error === 'use_dpop_nonce' && problem.nonce && !call.answered.has(dpopNonce) && !isOneShot(call.config.data)) {
-    call.answered.add(dpopNonce);
-    return 'replay';
-  }
-  return problem.error === 'invalid_dpop_proof' || problem.error === 'use_dpop_nonce' ? 'refuse' : undefined;
+  if (problem?.error !== 'use_dpop_nonce') return problem?.error === 'invalid_dpop_proof' ? 'refuse' : undefined;
+  // Without a nonce to send there is nothing better to send; a body sent once cannot be sent again.
+  if (!problem.nonce || call.answered.has(dpopNonce) || isOneShot(call.config.data)) return 'refuse';
+  call.answered.add(dpopNonce);
+  return 'replay';
 };

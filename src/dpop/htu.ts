@@ -1,4 +1,9 @@
-const page = (): string | undefined => (globalThis as { location?: { href: string } }).location?.href;
+type Page = { document?: { baseURI?: string }; location?: { href?: string } };
+/**
+ * What a relative URL resolves against: the document's base URL, as fetch and xhr resolve it (a
+ * page with `<base href>` sends its calls there, not next to itself), or a worker's location.
+ */
+const page = (): string | undefined => (globalThis as Page).document?.baseURI ?? (globalThis as Page).location?.href;
 
 /**
  * Parses the URL a call goes to; relative URLs resolve against the page, as the browser will
