@@ -26,8 +26,8 @@ export class Session extends Reporter {
   epoch = 0;
   /** Bumped when the app (or another tab) sets or clears the tokens, or the session ends; not by a refresh: a step-up that answers after such a change must not undo it. */
   generation = 0;
-  /** Told when `generation` moves (with what another tab `stored`, when adopted): the `resources` option's sessions belong to one sign-in. */
-  onSignIn?: (stored?: unknown) => void;
+  /** Told when `generation` moves (with what another tab `stored`, when adopted), and what storage held when first `loaded`: the `resources` option's sessions belong to one sign-in. */
+  onSignIn?: (stored?: unknown, loaded?: boolean) => void;
   readonly timers: WaitTimers;
   readonly sync = storageSync(this, (tokens) => this.#replace(tokens));
   readonly flight = new RefreshFlight(this);

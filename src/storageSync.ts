@@ -15,6 +15,7 @@ export interface SyncHost {
   /** Takes tokens another tab or process stored; false when they were malformed and ignored. */
   adopt(stored: unknown): boolean;
   signedOut(): AuthError;
+  onSignIn?(stored: unknown, loaded: true): void;
 }
 
 export type StorageSync = ReturnType<typeof storageSync>;
@@ -35,6 +36,16 @@ async function bounded<T>(session: SyncHost, operation: () => T | Promise<T>): P
     throw new AuthError('ERR_STORAGE', 'Token storage failed', { cause: session.redact(cause) });
   } finally {
     timers.stop(timer);
+  }
+}
+
+/** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
+function parsed(session: SyncHost, stored: unknown): Tokens | undefined {
+  try {
+    return stored ? normalizeTokens(stored, null, session.now()) : null;
+  } catch {
+    session.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
+    return undefined;
   }
 }
 
@@ -71,15 +82,7 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
 
   const read = (): Promise<AuthTokens | null> => bounded(session, () => storage.get());
 
-  /** What storage held, checked; `undefined`, reported as `ERR_STORAGE`, when it was malformed. */
-  const parse = (stored: unknown): Tokens | undefined => {
-    try {
-      return stored ? normalizeTokens(stored, null, session.now()) : null;
-    } catch {
-      session.notifyFailure(new AuthError('ERR_STORAGE', 'Stored tokens were malformed and were ignored'));
-      return undefined;
-    }
-  };
+  const parse = (stored: unknown) => parsed(session, stored);
 
   const sync = {
     read,
@@ -91,7 +94,10 @@ export function storageSync(session: SyncHost, take: (tokens: Tokens) => void) {
     load(): Promise<Tokens> {
       loading ??= read().then(
         (stored) => {
-          if (session.tokens === undefined) take(parse(stored) ?? null);
+          if (session.tokens === undefined) {
+            take(parse(stored) ?? null);
+            session.onSignIn?.(stored, true);
+          }
           return session.tokens!;
         },
         (error: unknown) => {

@@ -89,7 +89,8 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
 
   // Another sign-in (or none): every resource's session is replaced at once. The old one's tokens
   // are dropped, the outcomes of its refreshes and step-ups are dropped, its waiting calls reject.
-  primary.onSignIn = (stored) => {
+  primary.onSignIn = (stored, loaded) => {
+    if (loaded) return signIn.loaded(stored);
     if (!signIn.changed(stored)) return;
     for (const entry of entries.values()) {
       const old = entry.session;
@@ -176,6 +177,7 @@ function storedBeside(primary: Session, origin: string, signIn: SignIn, held: ()
     async get() {
       // The session's own tokens first: whether a resource may fetch a token depends on them.
       const tokens = await primary.get();
+      if (!signIn.name) await signIn.load();
       const stored = (await primary.sync.read()) as Stored | null;
       const ours = stored && (stored.signIn ? stored.signIn === signIn.name : stored.accessToken === tokens?.accessToken);
       // Never an older token than the session holds (another tab wrote its own older copy), and a

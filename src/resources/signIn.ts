@@ -41,14 +41,23 @@ export class SignIn {
 
   constructor(readonly primary: Session) {}
 
-  /** Takes the name of the record the session's tokens came from, once they are loaded (a reload). */
-  async load(): Promise<void> {
-    const tokens = await this.primary.get();
-    const stored = (await this.primary.sync.read()) as Stored | null;
+  /**
+   * Takes the name of the record the session's tokens came from (after a reload). Told by the
+   * session when it first loads them; never loads them itself, so a process that reads storage
+   * before another signs in still finds that sign-in on its first call, as without `resources`.
+   */
+  loaded(value: unknown): void {
+    const stored = value as Stored | null;
+    const tokens = this.primary.tokens;
     if (tokens && !this.name && stored?.accessToken === tokens.accessToken) {
       this.name = stored.signIn ?? nameOf(tokens);
       this.storedParts = stored.resources ?? {};
     }
+  }
+
+  /** Names the sign-in from what storage holds now, when the session's first load could not (storage failed, or loaded before this was set up). */
+  async load(): Promise<void> {
+    if (this.primary.tokens && !this.name) this.loaded(await this.primary.sync.read());
   }
 
   /** The session's `generation` moved. True when it is another sign-in (or none): every resource starts afresh. */
@@ -88,8 +97,10 @@ export class SignIn {
     const stored = value as Stored | null;
     const tokens = this.primary.tokens;
     if (!stored?.signIn || stored.signIn !== this.name || !tokens || !stored.refreshToken || this.#spent.includes(stored.refreshToken)) return;
-    if (stored.accessToken !== tokens.accessToken) this.primary.adopt(stored);
-    else if (stored.refreshToken !== tokens.refreshToken) this.rotate(stored.refreshToken);
+    if (stored.accessToken !== tokens.accessToken) return void this.primary.adopt(stored);
+    // Another process's token for a resource is newer than the one this one would write back.
+    this.storedParts = stored.resources ?? {};
+    if (stored.refreshToken !== tokens.refreshToken) this.rotate(stored.refreshToken);
   }
 
   /** Tokens set on a resource with a refresh token (a step-up's, the app's) spent the session's: that one is the session's now. */

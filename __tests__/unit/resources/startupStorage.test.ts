@@ -27,7 +27,9 @@ describe('the sign-in name when the first read of storage fails', () => {
     // Process two starts; its very first storage read fails (a blip), the next ones work.
     const two = setUp(server, { storage: storage(true), lock }, axios.create({ baseURL: HOME }));
     for (let i = 0; i < 4; i++) await flush();
-    expect((await two.instance.get('/me')).status).toBe(200); // it has loaded the sign-in's tokens (rt-0)
+    // Its first call meets the blip (ERR_STORAGE, as without resources); the next loads rt-0.
+    expect(await settle(two.instance.get('/me'))).toMatchObject({ ok: false, error: { code: 'ERR_STORAGE' } });
+    expect((await two.instance.get('/me')).status).toBe(200);
 
     expect((await one.instance.get(`${BILLING}/a`)).status).toBe(200); // process one: rt-0 -> rt-1, stored
     expect(stored).toMatchObject({ accessToken: 'at-0', refreshToken: 'rt-1' });
