@@ -144,8 +144,10 @@ export function createOriginPolicy(allowed: AllowedOrigins = [], others: object 
   const baseOrigin = baseOrigins();
   const resolve = hrefOrigins();
 
+  /** Whether `origin` is one of `others`: asked on every call, so not at all when there are none. */
+  const other = Object.keys(others).length ? (origin: string) => Object.hasOwn(others, origin) : () => false;
   const judge = (origin: string | undefined, home: string | undefined, base: string | undefined, url: string): boolean =>
-    origin !== undefined && origin !== 'null' && !Object.hasOwn(others, origin) && (origin === home || extra(origin, base, url));
+    origin !== undefined && origin !== 'null' && !other(origin) && (origin === home || extra(origin, base, url));
 
   /** The origin a `baseURL` decides; `null` when it decides none (relative, empty, or not a string). */
   const originOf = (base: unknown): string | null => (typeof base === 'string' && base ? baseOrigin(base) : null);
@@ -182,7 +184,7 @@ export function createOriginPolicy(allowed: AllowedOrigins = [], others: object 
       if (typeof baseURL !== 'string') return CLOSED; // axios cannot combine it either
       const origin = baseOrigin(baseURL);
       const combined =
-        origin === null ? locate(combine(baseURL, url), home, baseURL, url) : origin === home && judge(origin, home, baseURL, url) ? atHome(origin) : { origin, home, allowed: judge(origin, home, baseURL, url) };
+        origin === null ? locate(combine(baseURL, url), home, baseURL, url) : origin === home && !other(origin) ? atHome(origin) : { origin, home, allowed: judge(origin, home, baseURL, url) };
       // axios before 1.8 ignores `allowAbsoluteUrls: false` and requests the absolute URL as it
       // is; 1.8 and later put the base in front. Both readings must be allowed.
       if (absolute && combined.allowed && !locate(url, home, undefined, url).allowed) return { ...combined, allowed: false };
