@@ -81,8 +81,18 @@ export function resourceSessions(primary: Session, SessionOf: typeof Session, an
     }
     options.onAuthFailure?.(error);
   };
+  /** A resource's session for the sign-in of now, sharing the sign-in's masked secrets and timers. */
   const start = (origin: string, server: ResourceServer): Entry => {
-    const session: Session = new SessionOf(resourceOptions(primary, server, { origin, signIn, grant, failed: (error) => failed(origin, session, error), current: () => entries.get(origin)?.session === session, refused: () => entries.get(origin)?.refused, held: () => session?.tokens }), primary);
+    const making: Making = {
+      origin,
+      signIn,
+      grant,
+      failed: (error) => failed(origin, session, error),
+      current: () => entries.get(origin)?.session === session,
+      refused: () => entries.get(origin)?.refused,
+      held: () => session?.tokens,
+    };
+    const session: Session = new SessionOf(resourceOptions(primary, server, making), primary);
     session.keep = primary.keep;
     return { session, answers: answersFor(session), receives: (href) => originOf(href) === origin, origin, server, refused: undefined };
   };
