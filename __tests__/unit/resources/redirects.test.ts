@@ -4,9 +4,6 @@ import { nodeAdapters } from '../../helpers/adapters';
 import { settle } from '../../helpers/deferred';
 import { hop, startRecorder, type Recorder, type Seen } from '../../helpers/recorder';
 
-// OLD_AXIOS=/tmp/ax16/node_modules/axios/dist/node/axios.cjs runs this against axios 1.6.0.
-jest.mock('axios', () => jest.requireActual(process.env.OLD_AXIOS ?? 'axios'));
-
 let home: Recorder, billing: Recorder, files: Recorder, evil: Recorder;
 beforeEach(async () => {
   [home, billing, files, evil] = await Promise.all([startRecorder(), startRecorder(), startRecorder(), startRecorder()]);
@@ -58,7 +55,6 @@ describe.each(nodeAdapters)('with the %s adapter', (adapter) => {
     const { instance, auth } = signedIn(adapter);
     await auth.setTokens({ accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 300 });
     await settle(instance.get(`${evil.url}/steal`, { baseURL: billing.url, allowAbsoluteUrls: false }));
-    console.log(`axios ${axios.VERSION}: evil saw ${JSON.stringify(auths(evil))}, billing saw ${JSON.stringify(auths(billing))}`);
     expect(auths(evil).filter((line) => !line.endsWith(' -'))).toEqual([]);
   });
 });
