@@ -1,7 +1,7 @@
 /** A fake grant server (one grant, rotating refresh tokens, a token per audience) and an API on it, for the resources suites (unit/resources/). */
 import axios, { type AxiosRequestConfig } from 'axios';
 import MockAdapter from 'axios-mock-adapter';
-import { createAuthInterceptor, type AuthEvent, type AuthInterceptorOptions, type AuthTokens, type RefreshContext } from '../../src';
+import { createAuthInterceptor, type AuthEvent, type AuthInterceptorOptions, type AuthTokens, type RefreshContext, type TokenStorage } from '../../src';
 import { deferred, flush, type Deferred } from './deferred';
 
 export const HOME = 'https://api.test';
@@ -13,6 +13,11 @@ export const RESOURCES = {
 };
 export const AUDIENCE: Record<string, string> = { [HOME]: '', [BILLING]: BILLING, [FILES]: 'urn:files' };
 
+/**
+ * A fake authorization server with one grant: refresh tokens rotate and each works once (a
+ * spent one presented again is counted as reuse and refused), and every access token is for one
+ * audience. Token requests can be held open (`held`) to see what runs at once.
+ */
 export function grantServer(granted = [BILLING, 'urn:files']) {
   let n = 0;
   const server = {
@@ -61,15 +66,18 @@ export function grantServer(granted = [BILLING, 'urn:files']) {
 
 export type Server = ReturnType<typeof grantServer>;
 
+/** An instance on `HOME` whose three APIs accept only a live token of their own audience; other origins accept anything. */
 export function setUp(server: Server, options: Partial<AuthInterceptorOptions> = {}, instance = axios.create({ baseURL: HOME })) {
   const mock = new MockAdapter(instance);
-  const sent: Array<{ origin: string; auth: unknown; url?: string }> = [];
+  const sent: Array<{ origin: string; auth: unknown }> = [];
   const revokedAccess = new Set<string>();
   mock.onAny().reply((config: AxiosRequestConfig) => {
     const origin = new URL(config.url!, config.baseURL).origin;
     const auth = config.headers?.Authorization;
-    sent.push({ origin, auth, url: config.url });
+    sent.push({ origin, auth });
     if (!(origin in AUDIENCE)) return [200, { origin }];
+    // An API that echoes what it was given in its error, for the masking tests.
+    if (config.url!.endsWith('/echo')) return [500, { echo: config.params.echo }];
     const token = typeof auth === 'string' ? auth.replace(/^Bearer /, '') : undefined;
     const ok = token !== undefined && !revokedAccess.has(token) && server.audiences.get(token) === (AUDIENCE[origin] ?? 'none');
     return ok ? [200, { origin }] : [401, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' }];
@@ -83,8 +91,32 @@ export function setUp(server: Server, options: Partial<AuthInterceptorOptions> =
     onAuthFailure: (error) => failures.push(error),
     ...options,
   });
+  /** Every access token issued so far stops working: each audience's next call gets a 401. */
   const expireAll = () => server.audiences.forEach((_, token) => revokedAccess.add(token));
   return { instance, mock, auth, sent, events, failures, expireAll, revokedAccess };
 }
 
 export const signIn = { accessToken: 'at-0', refreshToken: 'rt-0', expiresIn: 300 };
+
+/** One storage area shared by tabs, telling the others of each write (as the `storage` event does). */
+export function sharedStorage() {
+  let stored: AuthTokens | null = null;
+  const listeners = new Map<number, (tokens: AuthTokens | null) => void>();
+  let tabs = 0;
+  return (): TokenStorage => {
+    const tab = tabs++;
+    const write = (tokens: AuthTokens | null) => {
+      stored = tokens && JSON.parse(JSON.stringify(tokens));
+      for (const [other, listener] of listeners) if (other !== tab) setImmediate(() => listener(stored && JSON.parse(JSON.stringify(stored))));
+    };
+    return {
+      get: () => stored && JSON.parse(JSON.stringify(stored)),
+      set: write,
+      clear: () => write(null),
+      subscribe(listener) {
+        listeners.set(tab, listener);
+        return () => listeners.delete(tab);
+      },
+    };
+  };
+}

@@ -1,30 +1,6 @@
 import axios from 'axios';
-import type { AuthTokens, TokenStorage } from '../../../src';
 import { flush } from '../../helpers/deferred';
-import { BILLING, grantServer, HOME, setUp } from '../../helpers/resourceApi';
-
-/** One storage area shared by tabs, telling the others of each write (as the `storage` event does). */
-function sharedStorage() {
-  let stored: AuthTokens | null = null;
-  const listeners = new Map<number, (tokens: AuthTokens | null) => void>();
-  let tabs = 0;
-  return (): TokenStorage => {
-    const tab = tabs++;
-    const write = (tokens: AuthTokens | null) => {
-      stored = tokens && JSON.parse(JSON.stringify(tokens));
-      for (const [other, listener] of listeners) if (other !== tab) setImmediate(() => listener(stored && JSON.parse(JSON.stringify(stored))));
-    };
-    return {
-      get: () => stored && JSON.parse(JSON.stringify(stored)),
-      set: write,
-      clear: () => write(null),
-      subscribe(listener) {
-        listeners.set(tab, listener);
-        return () => listeners.delete(tab);
-      },
-    };
-  };
-}
+import { BILLING, grantServer, HOME, setUp, sharedStorage } from '../../helpers/resourceApi';
 
 describe('two sign-ins whose first access tokens are the same string', () => {
   test("user B signing in in another tab (the app signs in with a refresh token and a stand-in access token) retires user A's resource tokens here", async () => {

@@ -1,30 +1,6 @@
 import axios from 'axios';
-import type { AuthTokens, TokenStorage } from '../../../src';
 import { flush, settle } from '../../helpers/deferred';
-import { BILLING, grantServer, HOME, setUp, signIn } from '../../helpers/resourceApi';
-
-/** One storage area shared by tabs, telling the others of each write (as the `storage` event does). As in tabsAndProcesses.test.ts. */
-function sharedStorage() {
-  let stored: AuthTokens | null = null;
-  const listeners = new Map<number, (tokens: AuthTokens | null) => void>();
-  let tabs = 0;
-  return (): TokenStorage => {
-    const tab = tabs++;
-    const write = (tokens: AuthTokens | null) => {
-      stored = tokens && JSON.parse(JSON.stringify(tokens));
-      for (const [other, listener] of listeners) if (other !== tab) setImmediate(() => listener(stored && JSON.parse(JSON.stringify(stored))));
-    };
-    return {
-      get: () => stored && JSON.parse(JSON.stringify(stored)),
-      set: write,
-      clear: () => write(null),
-      subscribe(listener) {
-        listeners.set(tab, listener);
-        return () => listeners.delete(tab);
-      },
-    };
-  };
-}
+import { BILLING, grantServer, HOME, setUp, sharedStorage, signIn } from '../../helpers/resourceApi';
 
 const settleAll = async () => {
   for (let i = 0; i < 6; i++) await flush();
