@@ -1,9 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startTokenServer, type TokenServer } from '../../examples/server';
 import { until } from '../helpers/deferred';
 import { startRedis, type RedisServer } from '../helpers/redis';
 import type { BurstResult, Command } from './worker';
+import { startWorker as startProcess, type Worker as ProcessWorker } from '../helpers/workers';
 
 // A guard against a hung process, not a speed requirement.
 jest.setTimeout(90_000);
@@ -12,10 +12,7 @@ const FLEET = 6;
 const BURST = 10;
 const LOCK_KEY = 'axios-auth-interceptor:refresh-lock';
 
-interface Worker {
-  process: ChildProcess;
-  send<T = unknown>(command: Command): Promise<T>;
-}
+type Worker = ProcessWorker<Command>;
 
 let redis: RedisServer;
 let server: TokenServer;
@@ -23,34 +20,7 @@ let fleet: Worker[];
 
 /** A process running worker.ts with one of the two Redis clients, answering over IPC. */
 function startWorker(client: 'ioredis' | 'redis'): Promise<Worker> {
-  const child = fork(join(__dirname, 'worker.ts'), [], {
-    execArgv: ['-r', 'ts-node/register'],
-    env: { ...process.env, API_URL: server.url, REDIS_URL: redis.url, REDIS_CLIENT: client },
-  });
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  let ids = 0;
-  return new Promise((resolve, reject) => {
-    child.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
-      if (id === 0) return resolve(worker);
-      const waiter = pending.get(id)!;
-      pending.delete(id);
-      if (error) waiter.reject(new Error(error));
-      else waiter.resolve(result);
-    });
-    child.once('exit', (code, signal) => {
-      for (const waiter of pending.values()) waiter.reject(new Error(`worker exited (${signal ?? code})`));
-      reject(new Error(`worker exited before it was ready (${signal ?? code})`));
-    });
-    const worker: Worker = {
-      process: child,
-      send: (command) =>
-        new Promise((resolve, reject) => {
-          const id = ++ids;
-          pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-          child.send({ ...command, id });
-        }),
-    };
-  });
+  return startProcess<Command>(join(__dirname, 'worker.ts'), { API_URL: server.url, REDIS_URL: redis.url, REDIS_CLIENT: client });
 }
 
 const burst = (worker: Worker) => worker.send<BurstResult>({ type: 'burst', calls: BURST });

@@ -11,6 +11,7 @@ import { createAuthInterceptor } from '../../src';
 import { refreshTokenGrant } from '../../src/oauth';
 import { redisLock, redisStorage } from '../../src/redis';
 import type { Api } from '../helpers/resourceServers';
+import { serve } from '../helpers/workers';
 
 export type Command = { type: 'signIn' } | { type: 'burst'; calls: number; apis?: Api[] } | { type: 'advance'; ms: number } | { type: 'settle' };
 export interface BurstResult {
@@ -88,13 +89,7 @@ async function main() {
       }
     }
   };
-  process.on('message', (command: Command & { id: number }) => {
-    void handle(command).then(
-      (result) => process.send!({ id: command.id, result }),
-      (error: unknown) => process.send!({ id: command.id, error: String(error) }),
-    );
-  });
-  process.send!({ id: 0, result: 'ready' });
+  serve(handle);
 }
 
 void main();

@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis';
 import { APIS, startResourceRig, type Api, type ApiCall, type ResourceRig } from '../helpers/resourceServers';
 import type { BurstResult, Command } from './resourceWorker';
+import { startWorker as startProcess, type Worker as ProcessWorker } from '../helpers/workers';
 
 // The `resources` option across processes: each runs resourceWorker.ts (one axios instance, the
 // rig's billing and files as resources), all sharing one sign-in through a real redis-server
@@ -18,10 +18,7 @@ const MINUTES = 9;
 const FLEET = 4;
 const BURST = 5;
 
-interface Worker {
-  process: ChildProcess;
-  send<T = unknown>(command: Command): Promise<T>;
-}
+type Worker = ProcessWorker<Command>;
 
 let redis: RedisServer;
 let rig: ResourceRig;
@@ -43,36 +40,9 @@ async function startWorkers(n: number) {
   fleet.push(...(await Promise.all(Array.from({ length: n }, (_, i) => startWorker((first + i) % 2 ? 'redis' : 'ioredis')))));
 }
 
-/** A process running resourceWorker.ts with one of the two Redis clients, answering over IPC (as fleet.test.ts's). */
+/** A process running resourceWorker.ts with one of the two Redis clients, answering over IPC. */
 function startWorker(client: 'ioredis' | 'redis'): Promise<Worker> {
-  const child = fork(join(__dirname, 'resourceWorker.ts'), [], {
-    execArgv: ['-r', 'ts-node/register'],
-    env: { ...process.env, ORIGINS: JSON.stringify(rig.origins), REDIS_URL: redis.url, REDIS_CLIENT: client },
-  });
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  let ids = 0;
-  return new Promise((resolve, reject) => {
-    child.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
-      if (id === 0) return resolve(worker);
-      const waiter = pending.get(id)!;
-      pending.delete(id);
-      if (error) waiter.reject(new Error(error));
-      else waiter.resolve(result);
-    });
-    child.once('exit', (code, signal) => {
-      for (const waiter of pending.values()) waiter.reject(new Error(`worker exited (${signal ?? code})`));
-      reject(new Error(`worker exited before it was ready (${signal ?? code})`));
-    });
-    const worker: Worker = {
-      process: child,
-      send: (command) =>
-        new Promise((resolve, reject) => {
-          const id = ++ids;
-          pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-          child.send({ ...command, id });
-        }),
-    };
-  });
+  return startProcess<Command>(join(__dirname, 'resourceWorker.ts'), { ORIGINS: JSON.stringify(rig.origins), REDIS_URL: redis.url, REDIS_CLIENT: client });
 }
 
 /** The rig's clock and every process's move on together. */

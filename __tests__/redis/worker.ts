@@ -5,6 +5,7 @@ import IORedis from 'ioredis';
 import { createClient } from 'redis';
 import { createAuthInterceptor } from '../../src';
 import { redisLock, redisStorage } from '../../src/redis';
+import { serve } from '../helpers/workers';
 
 export type Command = { type: 'signIn' } | { type: 'burst'; calls: number } | { type: 'advance'; ms: number };
 export interface BurstResult {
@@ -51,13 +52,7 @@ async function main() {
       }
     }
   };
-  process.on('message', (command: Command & { id: number }) => {
-    void handle(command).then(
-      (result) => process.send!({ id: command.id, result }),
-      (error: unknown) => process.send!({ id: command.id, error: String(error) }),
-    );
-  });
-  process.send!({ id: 0, result: 'ready' });
+  serve(handle);
 }
 
 void main();
